@@ -1,0 +1,83 @@
+/**
+ * The provider-neutral stream events. Every wire protocol (Responses, Assistants in the OpenAI and DashScope
+ * shapes) is mapped onto this one union by a pure mapper; the transcript reducer, the webview, the extension
+ * host and the CLI only ever see these.
+ *
+ * Imported by the host, the engine, the CLI and the webview: no `vscode`, no DOM.
+ */
+
+/** How a run ended, or where it is. */
+export type RunStatus = 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'incomplete';
+
+/** The life of one interpreter call, as the learner sees it. */
+export type CodeStatus = 'writing' | 'running' | 'done' | 'failed';
+
+/** Why a run failed, in words a person can act on. */
+export type ErrorKind =
+  | 'auth' // bad or missing key (401/403)
+  | 'rate_limit' // 429, slow down
+  | 'quota' // out of credit
+  | 'network' // could not reach the server / connection dropped
+  | 'server' // 5xx or a server-side `error` event
+  | 'bad_request' // 400 the server did not accept what we sent
+  | 'not_found' // 404: wrong base URL or model
+  | 'tool_unsupported' // the server rejects the code_interpreter tool
+  | 'protocol' // the stream broke its own rules (bad JSON, ended early)
+  | 'usage'; // the caller asked for something impossible (no key, no question)
+
+export interface RunError {
+  readonly kind: ErrorKind;
+  readonly message: string;
+  /** The provider's own code (`insufficient_quota`, `rate_limit_exceeded`, HTTP status …) when there is one. */
+  readonly code?: string;
+}
+
+/** One thing an interpreter call produced. Images carry their bytes as base64 so they cross postMessage intact. */
+export type CodeOutput =
+  | { readonly type: 'logs'; readonly text: string }
+  | { readonly type: 'image'; readonly mime: string; readonly base64: string; readonly fileId?: string }
+  | {
+      readonly type: 'file';
+      readonly name: string;
+      readonly mime: string;
+      readonly bytes: number;
+      /** Present once the bytes were downloaded. */
+      readonly base64?: string;
+      readonly fileId?: string;
+    };
+
+/** A function tool the model asked us to run (read-only workspace tools). */
+export interface ToolCallInfo {
+  readonly callId: string;
+  readonly name: string;
+  readonly arguments: string;
+}
+
+export type StreamEvent =
+  /** The server accepted the run. `responseId` continues a Responses conversation; `threadId`/`runId` an Assistants one. */
+  | {
+      readonly kind: 'run.started';
+      readonly responseId?: string;
+      readonly threadId?: string;
+      readonly runId?: string;
+      readonly model?: string;
+    }
+  /** A stretch of explanation text. `id` names the text item; deltas with the same id append. */
+  | { readonly kind: 'text.delta'; readonly id: string; readonly delta: string }
+  /** The full text of an item: authoritative, replaces what the deltas built. */
+  | { readonly kind: 'text.done'; readonly id: string; readonly text: string }
+  /** The interpreter began writing a block of code. */
+  | { readonly kind: 'code.started'; readonly id: string; readonly language: string }
+  | { readonly kind: 'code.delta'; readonly id: string; readonly delta: string }
+  /** The full code of a call: authoritative. */
+  | { readonly kind: 'code.done'; readonly id: string; readonly code: string }
+  | { readonly kind: 'code.status'; readonly id: string; readonly status: CodeStatus }
+  /** One output of a call. Mappers never send the same output twice. */
+  | { readonly kind: 'code.output'; readonly id: string; readonly output: CodeOutput }
+  /** A function tool call and, later, its result. */
+  | { readonly kind: 'tool.call'; readonly id: string; readonly call: ToolCallInfo }
+  | { readonly kind: 'tool.result'; readonly id: string; readonly output: string; readonly isError: boolean }
+  /** The run ended. Exactly one per run; nothing follows it. */
+  | { readonly kind: 'run.finished'; readonly status: Exclude<RunStatus, 'in_progress'>; readonly error?: RunError; readonly reason?: string };
+
+export type StreamEventKind = StreamEvent['kind'];

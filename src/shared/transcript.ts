@@ -1,0 +1,191 @@
+/**
+ * The transcript of one run, built by a pure reducer from provider-neutral events.
+ * The host, the webview and the CLI all use this same code, so what is shown live, what is restored from history
+ * and what `--transcript` prints can never disagree.
+ */
+import type { CodeOutput, CodeStatus, RunError, RunStatus, StreamEvent } from './events';
+
+export interface TextItem {
+  readonly type: 'text';
+  readonly id: string;
+  readonly text: string;
+}
+
+export interface CodeItem {
+  readonly type: 'code';
+  readonly id: string;
+  readonly language: string;
+  readonly code: string;
+  readonly status: CodeStatus;
+  readonly outputs: readonly CodeOutput[];
+}
+
+export interface ToolItem {
+  readonly type: 'tool';
+  readonly id: string;
+  readonly callId: string;
+  readonly name: string;
+  readonly arguments: string;
+  readonly result?: string;
+  readonly isError?: boolean;
+}
+
+export type TranscriptItem = TextItem | CodeItem | ToolItem;
+
+export interface RunTranscript {
+  readonly status: RunStatus;
+  readonly error: RunError | null;
+  /** Why a run is incomplete (`max_output_tokens` …), when the server says. */
+  readonly reason?: string;
+  readonly items: readonly TranscriptItem[];
+  readonly responseId?: string;
+  readonly threadId?: string;
+  readonly runId?: string;
+}
+
+export const emptyTranscript: RunTranscript = Object.freeze({ status: 'in_progress', error: null, items: Object.freeze([]) });
+
+function indexOf(items: readonly TranscriptItem[], id: string): number {
+  // Deltas almost always touch the newest item: look from the end.
+  for (let i = items.length - 1; i >= 0; i--) {
+    if (items[i].id === id) return i;
+  }
+  return -1;
+}
+
+function replaceAt(items: readonly TranscriptItem[], i: number, item: TranscriptItem): TranscriptItem[] {
+  const next = items.slice();
+  next[i] = item;
+  return next;
+}
+
+function upsertText(t: RunTranscript, id: string, text: (old: string) => string): RunTranscript {
+  const i = indexOf(t.items, id);
+  if (i < 0) {
+    const value = text('');
+    if (value === '') return t; // an empty message adds nothing a person could see
+    return { ...t, items: [...t.items, { type: 'text', id, text: value }] };
+  }
+  const old = t.items[i];
+  if (old.type !== 'text') return t;
+  return { ...t, items: replaceAt(t.items, i, { ...old, text: text(old.text) }) };
+}
+
+function updateCode(t: RunTranscript, id: string, change: (old: CodeItem) => CodeItem): RunTranscript {
+  let i = indexOf(t.items, id);
+  let items = t.items;
+  if (i < 0) {
+    // A provider that skips `code.started` still gets its block.
+    items = [...items, { type: 'code', id, language: 'python', code: '', status: 'writing', outputs: [] }];
+    i = items.length - 1;
+  }
+  const old = items[i];
+  if (old.type !== 'code') return t;
+  return { ...t, items: replaceAt(items, i, change(old)) };
+}
+
+/** Apply one event. Pure: never mutates `t`. Events after `run.finished` are ignored. */
+export function reduce(t: RunTranscript, e: StreamEvent): RunTranscript {
+  if (t.status !== 'in_progress') return t;
+  switch (e.kind) {
+    case 'run.started':
+      return {
+        ...t,
+        responseId: e.responseId ?? t.responseId,
+        threadId: e.threadId ?? t.threadId,
+        runId: e.runId ?? t.runId,
+      };
+    case 'text.delta':
+      if (e.delta === '') return t;
+      return upsertText(t, e.id, (old) => old + e.delta);
+    case 'text.done':
+      return upsertText(t, e.id, () => e.text);
+    case 'code.started':
+      if (indexOf(t.items, e.id) >= 0) return t;
+      return { ...t, items: [...t.items, { type: 'code', id: e.id, language: e.language, code: '', status: 'writing', outputs: [] }] };
+    case 'code.delta':
+      return updateCode(t, e.id, (c) => ({ ...c, code: c.code + e.delta }));
+    case 'code.done':
+      return updateCode(t, e.id, (c) => ({ ...c, code: e.code }));
+    case 'code.status':
+      return updateCode(t, e.id, (c) => ({ ...c, status: e.status }));
+    case 'code.output':
+      return updateCode(t, e.id, (c) => ({ ...c, outputs: [...c.outputs, e.output] }));
+    case 'tool.call': {
+      if (indexOf(t.items, e.id) >= 0) return t;
+      const item: ToolItem = { type: 'tool', id: e.id, callId: e.call.callId, name: e.call.name, arguments: e.call.arguments };
+      return { ...t, items: [...t.items, item] };
+    }
+    case 'tool.result': {
+      const i = indexOf(t.items, e.id);
+      const old = i >= 0 ? t.items[i] : undefined;
+      if (!old || old.type !== 'tool') return t;
+      return { ...t, items: replaceAt(t.items, i, { ...old, result: e.output, isError: e.isError }) };
+    }
+    case 'run.finished': {
+      // Blocks still writing or running when the run stops did not finish: say so instead of spinning forever.
+      const settle = e.status !== 'completed';
+      const items = settle
+        ? t.items.map((it) => (it.type === 'code' && (it.status === 'writing' || it.status === 'running') ? { ...it, status: 'failed' as const } : it))
+        : t.items;
+      return { ...t, items, status: e.status, error: e.error ?? null, ...(e.reason ? { reason: e.reason } : {}) };
+    }
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+/** Fold a whole list of events. */
+export function reduceAll(events: Iterable<StreamEvent>, start: RunTranscript = emptyTranscript): RunTranscript {
+  let t = start;
+  for (const e of events) t = reduce(t, e);
+  return t;
+}
+
+/** Bytes in a base64 string, without decoding it. */
+export function base64ByteLength(b64: string): number {
+  const clean = b64.replace(/[^A-Za-z0-9+/=_-]/g, '');
+  const pad = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
+  return Math.floor((clean.length * 3) / 4) - pad;
+}
+
+/** The public `--transcript` JSON shape (see the README): text and code items, outputs with byte counts. */
+export interface TranscriptJson {
+  status: Exclude<RunStatus, 'in_progress'> | 'in_progress';
+  error: null | { kind: string; message: string };
+  items: Array<
+    | { type: 'text'; text: string }
+    | {
+        type: 'code';
+        language: string;
+        code: string;
+        outputs: Array<
+          { type: 'logs'; text: string } | { type: 'image'; mime: string; bytes: number } | { type: 'file'; name: string; mime: string; bytes: number }
+        >;
+      }
+  >;
+}
+
+export function toTranscriptJson(t: RunTranscript): TranscriptJson {
+  const items: TranscriptJson['items'] = [];
+  for (const it of t.items) {
+    if (it.type === 'text') items.push({ type: 'text', text: it.text });
+    else if (it.type === 'code') {
+      items.push({
+        type: 'code',
+        language: it.language,
+        code: it.code,
+        outputs: it.outputs.map((o) =>
+          o.type === 'logs'
+            ? { type: 'logs' as const, text: o.text }
+            : o.type === 'image'
+              ? { type: 'image' as const, mime: o.mime, bytes: base64ByteLength(o.base64) }
+              : { type: 'file' as const, name: o.name, mime: o.mime, bytes: o.bytes },
+        ),
+      });
+    }
+  }
+  return { status: t.status, error: t.error ? { kind: t.error.kind, message: t.error.message } : null, items };
+}
