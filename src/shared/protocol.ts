@@ -2,7 +2,7 @@
  * Every message that crosses between the extension host and the webview, declared once for both builds.
  * Each side checks what arrives with a guard before using it: the webview is untrusted input for the host.
  */
-import type { StreamEvent } from './events';
+import type { ErrorKind, StreamEvent } from './events';
 import type { RunTranscript } from './transcript';
 
 /** Code the learner selected, sent along with "Explain Selection". */
@@ -40,8 +40,32 @@ export interface ViewSettings {
 }
 
 /** Actions a notice or an error can offer as its next step. */
-export type HostAction = 'setApiKey' | 'openSettings' | 'retry' | 'newChat';
-export const hostActions: readonly HostAction[] = ['setApiKey', 'openSettings', 'retry', 'newChat'];
+export type HostAction = 'setApiKey' | 'openSettings' | 'retry' | 'retryWithoutCodeInterpreter' | 'newChat';
+export const hostActions: readonly HostAction[] = ['setApiKey', 'openSettings', 'retry', 'retryWithoutCodeInterpreter', 'newChat'];
+
+/** The next steps a failed run offers, by the kind of failure (STYLE habit 9: errors a person can act on). */
+export function actionsForError(kind: ErrorKind): readonly HostAction[] {
+  switch (kind) {
+    case 'auth':
+      return ['setApiKey', 'retry'];
+    case 'not_found':
+    case 'bad_request':
+    case 'network':
+    case 'usage':
+      return ['openSettings', 'retry'];
+    case 'tool_unsupported':
+      return ['retryWithoutCodeInterpreter', 'openSettings'];
+    case 'rate_limit':
+    case 'quota':
+    case 'server':
+    case 'protocol':
+      return ['retry'];
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
 
 /** The webview's string table: English keys, values localized by the host. */
 export const uiStringKeys = [
@@ -72,7 +96,32 @@ export const uiStringKeys = [
   'save',
   'selection',
   'thinking',
+  'retryWithoutCodeInterpreter',
+  'errorAuth',
+  'errorRateLimit',
+  'errorQuota',
+  'errorNetwork',
+  'errorServer',
+  'errorBadRequest',
+  'errorNotFound',
+  'errorToolUnsupported',
+  'errorProtocol',
+  'errorUsage',
 ] as const;
+
+/** The headline string shown above a failed run's message, by kind. */
+export const errorHeadlineKey: Readonly<Record<ErrorKind, UiStringKey>> = {
+  auth: 'errorAuth',
+  rate_limit: 'errorRateLimit',
+  quota: 'errorQuota',
+  network: 'errorNetwork',
+  server: 'errorServer',
+  bad_request: 'errorBadRequest',
+  not_found: 'errorNotFound',
+  tool_unsupported: 'errorToolUnsupported',
+  protocol: 'errorProtocol',
+  usage: 'errorUsage',
+};
 export type UiStringKey = (typeof uiStringKeys)[number];
 export type UiStrings = Readonly<Record<UiStringKey, string>>;
 

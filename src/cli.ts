@@ -1,0 +1,168 @@
+/**
+ * The terminal client on the same engine as the extension:
+ *   node dist/cli.js ask "<question>" [--protocol responses|assistants] [--base-url URL] [--model M] [--transcript]
+ * Exit codes: 0 completed, 1 failed or incomplete, 2 bad usage, 130 interrupted (Ctrl-C keeps what arrived).
+ */
+import { cliMessages, format } from './cli/messages';
+import { baseUrlProblem, createProvider, defaultModel } from './engine/createProvider';
+import { type Protocol, protocols } from './engine/provider';
+import { RunStream } from './engine/runStream';
+import type { CodeOutput } from './shared/events';
+import { base64ByteLength, toTranscriptJson } from './shared/transcript';
+
+const msg = cliMessages();
+
+interface CliArgs {
+  question: string;
+  protocol: Protocol;
+  baseUrl?: string;
+  model: string;
+  transcript: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
+  const [command, ...rest] = argv;
+  if (command !== 'ask') throw new UsageError(command === undefined || command === '--help' || command === '-h' ? '' : format(msg.unknownOption, command));
+  const words: string[] = [];
+  let protocol: Protocol = 'responses';
+  let baseUrl = env.OPENAI_BASE_URL || undefined;
+  let model = env.CODE_TUTOR_MODEL || defaultModel;
+  let transcript = false;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? rest[++i];
+      if (v === undefined || v === '') throw new UsageError(format(msg.missingValue, flag));
+      return v;
+    };
+    switch (flag) {
+      case '--protocol': {
+        const p = value();
+        if (!(protocols as readonly string[]).includes(p)) throw new UsageError(format(msg.badProtocol, p));
+        protocol = p as Protocol;
+        break;
+      }
+      case '--base-url':
+        baseUrl = value();
+        break;
+      case '--model':
+        model = value();
+        break;
+      case '--transcript':
+        transcript = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(format(msg.unknownOption, a));
+        words.push(a);
+    }
+  }
+  const question = words.join(' ').trim();
+  if (!question) throw new UsageError(msg.noQuestion);
+  if (baseUrl) {
+    const problem = baseUrlProblem(baseUrl);
+    if (problem) throw new UsageError(problem);
+  }
+  return { question, protocol, baseUrl, model, transcript };
+}
+
+function describeOutput(o: CodeOutput): string {
+  if (o.type === 'logs') return o.text;
+  if (o.type === 'image') return `[${msg.image}: ${o.mime}, ${base64ByteLength(o.base64)} ${msg.bytes}]`;
+  return `[${msg.file}: ${o.name}, ${o.mime}, ${o.bytes} ${msg.bytes}]`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv, process.env);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    if (e.message) process.stderr.write(`${e.message}\n\n`);
+    process.stderr.write(`${format(msg.usage, defaultModel)}\n`);
+    return 2;
+  }
+  const apiKey = process.env.OPENAI_API_KEY;
+  if (!apiKey) {
+    process.stderr.write(`${msg.noKey}\n`);
+    return 2;
+  }
+  let provider;
+  try {
+    provider = createProvider({ protocol: args.protocol, apiKey, baseUrl: args.baseUrl, model: args.model });
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+
+  const run = RunStream.start(provider, { question: { text: args.question } });
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) process.exit(130); // a second Ctrl-C leaves at once
+    interrupted = true;
+    run.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  if (!args.transcript) {
+    const out = process.stdout;
+    let atLineStart = true;
+    const write = (s: string) => {
+      if (!s) return;
+      out.write(s);
+      atLineStart = s.endsWith('\n');
+    };
+    const newline = () => {
+      if (!atLineStart) write('\n');
+    };
+    run
+      .on('textCreated', () => newline())
+      .on('textDelta', (d) => write(d))
+      .on('codeCreated', (c) => {
+        newline();
+        write(`\n── ${msg.code} (${c.language}) ──\n`);
+      })
+      .on('codeDelta', (d) => write(d))
+      .on('output', (o) => {
+        newline();
+        write(`── ${msg.output} ──\n`);
+        write(describeOutput(o));
+        newline();
+      })
+      .on('toolCallCreated', (t) => {
+        newline();
+        write(`── ${msg.tool}: ${t.name}(${t.arguments}) ──\n`);
+      });
+  }
+
+  const t = await run.done();
+  process.off('SIGINT', onSigint);
+  if (args.transcript) {
+    process.stdout.write(`${JSON.stringify(toTranscriptJson(t))}\n`);
+  } else {
+    if (t.items.length) process.stdout.write('\n');
+    if (t.status === 'cancelled') process.stderr.write(`${msg.stopped}\n`);
+    if (t.status === 'incomplete') process.stderr.write(`${format(msg.incomplete, t.reason ?? '')}\n`);
+  }
+  if (t.error) process.stderr.write(`${format(msg.error[t.error.kind], t.error.message)}\n`);
+  if (t.status === 'completed') return 0;
+  if (t.status === 'cancelled') return 130;
+  return 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,85 @@
+/** The terminal client's strings, English and Simplified Chinese, picked from LC_ALL / LC_MESSAGES / LANG. */
+const en = {
+  usage: `Usage: code-tutor ask "<question>" [--protocol responses|assistants] [--base-url URL] [--model MODEL] [--transcript]
+
+  --protocol     wire protocol (default: responses)
+  --base-url     server base URL, same form as OPENAI_BASE_URL (default: $OPENAI_BASE_URL, else OpenAI)
+  --model        model name (default: $CODE_TUTOR_MODEL, else %s)
+  --transcript   print only one line of JSON when the run ends
+
+The API key is read from OPENAI_API_KEY.`,
+  noKey: 'No API key: set the OPENAI_API_KEY environment variable.',
+  noQuestion: 'Ask a question: code-tutor ask "<question>".',
+  unknownOption: 'Unknown option %s.',
+  missingValue: 'Option %s needs a value.',
+  badProtocol: 'Unknown protocol "%s": use responses or assistants.',
+  code: 'code',
+  output: 'output',
+  image: 'image',
+  file: 'file',
+  bytes: 'bytes',
+  tool: 'tool',
+  stopped: '[stopped — the run was cancelled; what arrived is kept above]',
+  incomplete: '[the answer is incomplete: %s]',
+  error: {
+    auth: 'The server rejected the API key (%s). Check OPENAI_API_KEY.',
+    rate_limit: 'Rate limited by the server (%s). Wait a moment and try again.',
+    quota: 'The account is out of quota (%s). Check your plan and billing.',
+    network: 'Could not reach the server (%s). Check the base URL and your connection.',
+    server: 'The server failed (%s). Try again later.',
+    bad_request: 'The server did not accept the request (%s).',
+    not_found: 'Not found (%s). Check the base URL and the model name.',
+    tool_unsupported: 'This server does not offer the code interpreter tool (%s).',
+    protocol: 'The server broke the streaming protocol (%s).',
+    usage: '%s',
+  },
+};
+
+type Messages = typeof en;
+
+const zhCn: Messages = {
+  usage: `用法: code-tutor ask "<问题>" [--protocol responses|assistants] [--base-url URL] [--model 模型] [--transcript]
+
+  --protocol     线路协议（默认: responses）
+  --base-url     服务器基础 URL，格式同 OPENAI_BASE_URL（默认: $OPENAI_BASE_URL，否则为 OpenAI）
+  --model        模型名称（默认: $CODE_TUTOR_MODEL，否则为 %s）
+  --transcript   运行结束时只输出一行 JSON
+
+API 密钥从 OPENAI_API_KEY 读取。`,
+  noKey: '没有 API 密钥: 请设置环境变量 OPENAI_API_KEY。',
+  noQuestion: '请提出问题: code-tutor ask "<问题>"。',
+  unknownOption: '未知选项 %s。',
+  missingValue: '选项 %s 需要一个值。',
+  badProtocol: '未知协议 "%s": 请使用 responses 或 assistants。',
+  code: '代码',
+  output: '输出',
+  image: '图像',
+  file: '文件',
+  bytes: '字节',
+  tool: '工具',
+  stopped: '[已停止 — 运行已取消；已收到的内容保留在上方]',
+  incomplete: '[回答不完整: %s]',
+  error: {
+    auth: '服务器拒绝了 API 密钥（%s）。请检查 OPENAI_API_KEY。',
+    rate_limit: '服务器限流（%s）。请稍候再试。',
+    quota: '账户额度已用完（%s）。请检查套餐与账单。',
+    network: '无法连接服务器（%s）。请检查基础 URL 与网络。',
+    server: '服务器出错（%s）。请稍后再试。',
+    bad_request: '服务器不接受该请求（%s）。',
+    not_found: '未找到（%s）。请检查基础 URL 与模型名称。',
+    tool_unsupported: '该服务器不提供代码解释器工具（%s）。',
+    protocol: '服务器违反了流式协议（%s）。',
+    usage: '%s',
+  },
+};
+
+export function cliMessages(env: NodeJS.ProcessEnv = process.env): Messages {
+  const lang = (env.LC_ALL || env.LC_MESSAGES || env.LANG || '').toLowerCase();
+  return lang.startsWith('zh') ? zhCn : en;
+}
+
+/** printf-style `%s` substitution, in order. */
+export function format(template: string, ...args: string[]): string {
+  let i = 0;
+  return template.replace(/%s/g, () => args[i++] ?? '');
+}

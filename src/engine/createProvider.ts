@@ -1,0 +1,39 @@
+/** Build the provider a configuration names. Shared by the extension and the CLI. */
+import type { Protocol, Provider } from './provider';
+import { ResponsesProvider } from './providers/responses/responsesProvider';
+
+export const defaultModel = 'gpt-5-mini';
+
+export interface ProviderConfig {
+  readonly protocol: Protocol;
+  readonly apiKey: string;
+  readonly baseUrl?: string;
+  readonly model: string;
+  readonly instructions?: string;
+  readonly headers?: Record<string, string>;
+}
+
+/** Check a base URL in the OPENAI_BASE_URL form; returns the reason it is unusable, or undefined. */
+export function baseUrlProblem(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `"${url}" is not a URL (expected something like https://api.openai.com/v1)`;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `"${url}" must start with http:// or https://`;
+  return undefined;
+}
+
+export function createProvider(config: ProviderConfig): Provider {
+  switch (config.protocol) {
+    case 'responses':
+      return new ResponsesProvider(config);
+    case 'assistants':
+      throw new Error('The Assistants protocol is not available in this build yet.');
+    default: {
+      const never: never = config.protocol;
+      throw new Error(`unknown protocol ${String(never)}`);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Turning whatever went wrong (an HTTP status, a stream `error` event, a dropped socket) into a RunError whose
+ * kind a person can act on. Messages are English here; the extension and the CLI add localized next steps by kind.
+ */
+import type { ErrorKind, RunError } from '../shared/events';
+
+/** A provider's error code (`insufficient_quota`, `rate_limit_exceeded` …) to our kind. */
+export function kindFromCode(code: string | null | undefined, fallback: ErrorKind = 'server'): ErrorKind {
+  switch (code) {
+    case 'insufficient_quota':
+    case 'billing_hard_limit_reached':
+    case 'Arrearage':
+      return 'quota';
+    case 'rate_limit_exceeded':
+    case 'Throttling':
+    case 'Throttling.RateQuota':
+      return 'rate_limit';
+    case 'invalid_api_key':
+    case 'InvalidApiKey':
+    case 'unauthorized':
+      return 'auth';
+    case 'model_not_found':
+      return 'not_found';
+    case 'invalid_prompt':
+    case 'invalid_request_error':
+    case 'InvalidParameter':
+      return 'bad_request';
+    default:
+      return fallback;
+  }
+}
+
+/** An HTTP status to our kind. */
+export function kindFromStatus(status: number): ErrorKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 429) return 'rate_limit';
+  if (status === 404) return 'not_found';
+  if (status >= 400 && status < 500) return 'bad_request';
+  return 'server';
+}
+
+/** True when a 4xx says the server does not offer the code_interpreter tool. */
+export function looksLikeToolUnsupported(status: number, message: string): boolean {
+  return status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429 && /code[_ ]?interpreter|tool/i.test(message);
+}
+
+export interface HttpErrorLike {
+  readonly status: number;
+  readonly message: string;
+  readonly code?: string | null;
+  readonly type?: string | null;
+}
+
+export function errorFromHttp(e: HttpErrorLike): RunError {
+  const message = e.message || `HTTP ${e.status}`;
+  let kind = kindFromStatus(e.status);
+  if (e.status === 429 && e.code === 'insufficient_quota') kind = 'quota';
+  else if (looksLikeToolUnsupported(e.status, message)) kind = 'tool_unsupported';
+  else if (e.code) kind = kindFromCode(e.code, kind);
+  return { kind, message, code: e.code ?? String(e.status) };
+}
+
+/** A failure below HTTP: DNS, refused connection, reset socket, timeout. */
+export function networkError(cause: unknown): RunError {
+  const detail = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message) : String(cause);
+  return { kind: 'network', message: detail || 'network error' };
+}
+
+export function isAbortError(e: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  return e instanceof Error && (e.name === 'AbortError' || e.name === 'APIUserAbortError');
+}

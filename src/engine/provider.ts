@@ -1,0 +1,49 @@
+/**
+ * What every protocol's I/O shell offers: one run as an async stream of provider-neutral events.
+ * The stream always ends with exactly one `run.finished` — failures, cancellation and protocol breaks included —
+ * so callers never need a try/catch to learn how a run ended.
+ */
+import type { StreamEvent } from '../shared/events';
+import type { Question } from '../shared/protocol';
+import type { FunctionTool } from './tools/functionTool';
+
+/** Where a conversation continues from. Responses: the last response id. Assistants: the thread (and assistant). */
+export interface ConversationRef {
+  readonly responseId?: string;
+  readonly threadId?: string;
+  readonly assistantId?: string;
+}
+
+export interface RunRequest {
+  readonly question: Question;
+  readonly conversation?: ConversationRef;
+  /** Offer the code interpreter tool (default true). Off after a server said it does not support it. */
+  readonly codeInterpreter?: boolean;
+  /** Read-only tools the tutor may call. */
+  readonly tools?: readonly FunctionTool[];
+}
+
+export type Protocol = 'responses' | 'assistants';
+export const protocols: readonly Protocol[] = ['responses', 'assistants'];
+
+export interface Provider {
+  readonly protocol: Protocol;
+  stream(request: RunRequest, signal?: AbortSignal): AsyncGenerator<StreamEvent, void, undefined>;
+}
+
+/** The tutor's standing instructions, shared by every protocol. */
+export const tutorInstructions = [
+  'You are Code Tutor, a patient programming tutor inside the learner\'s code editor.',
+  'Explain ideas step by step in plain words, then show them: use the code interpreter (python) to run small,',
+  'well-commented experiments that demonstrate the point, print their results, and plot when a picture helps.',
+  'Keep code short and idiomatic, point out common mistakes, and end with one question that checks understanding.',
+  'When the learner shares code, refer to it by its line numbers. Answer in the language the learner writes in.',
+].join(' ');
+
+/** The user message sent for a question: the question, then the selected code (if any) with where it came from. */
+export function questionText(q: Question): string {
+  if (!q.context) return q.text;
+  const c = q.context;
+  const fence = c.code.includes('```') ? '~~~~' : '```';
+  return `${q.text}\n\nFile: ${c.file} (lines ${c.startLine}-${c.endLine}, ${c.language})\n${fence}${c.language}\n${c.code}\n${fence}`;
+}
