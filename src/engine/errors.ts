@@ -62,8 +62,17 @@ export function errorFromHttp(e: HttpErrorLike): RunError {
 
 /** A failure below HTTP: DNS, refused connection, reset socket, timeout. */
 export function networkError(cause: unknown): RunError {
-  const detail = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message) : String(cause);
-  return { kind: 'network', message: detail || 'network error' };
+  // Walk the cause chain (SDK error -> fetch failed -> ECONNREFUSED …): the innermost says what really happened.
+  const parts: string[] = [];
+  let code: string | undefined;
+  for (let e: unknown = cause, depth = 0; e !== undefined && e !== null && depth < 6; depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    const trimmed = message.replace(/[.\s]+$/, '');
+    if (trimmed && !parts.includes(trimmed)) parts.push(trimmed);
+    if (!code && typeof (e as { code?: unknown }).code === 'string') code = (e as { code: string }).code;
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return { kind: 'network', message: parts.join(': ') || 'network error', ...(code ? { code } : {}) };
 }
 
 export function isAbortError(e: unknown, signal?: AbortSignal): boolean {
