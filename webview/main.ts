@@ -1,0 +1,35 @@
+/**
+ * The chat webview's entry: connect to the host, check every message at the door, keep the chat state with the
+ * shared reducer and render it. Says `ready` on load; the host answers with a snapshot, then live events.
+ */
+import './styles.css';
+import { connectHost } from './host';
+import { ChatView } from './render/chatView';
+import { registerToolkit } from './ui/toolkit';
+
+function start(): void {
+  registerToolkit();
+  const host = connectHost(window);
+  let root = document.getElementById('code-tutor-root');
+  if (!root) {
+    root = document.createElement('div');
+    root.id = 'code-tutor-root';
+    document.body.append(root);
+  }
+  const motion = window.matchMedia('(prefers-reduced-motion: reduce)');
+  const view = new ChatView({
+    doc: document,
+    root,
+    post: (m) => host.post(m),
+    now: () => performance.now(),
+    requestFrame: (cb) => requestAnimationFrame(() => cb()),
+    reducedMotion: () => motion.matches,
+  });
+  motion.addEventListener('change', () => {
+    if (motion.matches) view.showAll();
+  });
+  host.onMessage((m) => view.handle(m));
+  host.post({ type: 'ready' });
+}
+
+start();

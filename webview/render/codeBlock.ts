@@ -1,0 +1,176 @@
+/**
+ * Code as it streams: an editor-like block highlighted one chunk of finished lines at a time (each line once),
+ * then the whole block once when the code is final. `IncrementalCode` also renders a fence still open in text.
+ */
+import type { CodeItem } from '../../src/shared/transcript';
+import type { UiStrings } from '../../src/shared/protocol';
+import { createButton, setButtonDisabled } from '../ui/toolkit';
+import { highlightToHtml, nextLineChunk, resolveLanguage } from './highlight';
+import { OutputsView } from './outputs';
+import { sanitizedFragment } from './sanitize';
+
+/** New characters of whole lines highlighted per frame at most; the rest waits, shown plain, for the next frame. */
+export const highlightBudgetPerFrame = 16_000;
+
+export const codeStats = { chunkHighlights: 0, chunkChars: 0, fullHighlights: 0, fullChars: 0 };
+
+export class IncrementalCode {
+  readonly el: HTMLElement;
+  private readonly lines: HTMLElement;
+  private readonly tail: Text;
+  private committed = 0;
+  private source = '';
+  private final = false;
+  private readonly lang: string | undefined;
+
+  constructor(
+    private readonly doc: Document,
+    language: string | undefined,
+    className: string,
+  ) {
+    this.lang = resolveLanguage(language);
+    this.el = doc.createElement('code');
+    this.el.className = `${className} hljs${this.lang ? ` language-${this.lang}` : ''}`;
+    this.lines = doc.createElement('span');
+    this.tail = doc.createTextNode('');
+    this.el.append(this.lines, this.tail);
+  }
+
+  /**
+   * Show `code`, which extends what was shown before (a shorter or different text restarts). Highlights at most
+   * one budget of new whole lines; returns true while unhighlighted whole lines remain (call again next frame).
+   */
+  update(code: string): boolean {
+    if (this.final) return false;
+    if (code.length < this.committed || (code.length < this.source.length)) this.restart();
+    this.source = code;
+    const end = nextLineChunk(code, this.committed, highlightBudgetPerFrame);
+    if (end > this.committed) {
+      const chunk = code.slice(this.committed, end);
+      codeStats.chunkHighlights++;
+      codeStats.chunkChars += chunk.length;
+      this.lines.append(sanitizedFragment(this.doc, highlightToHtml(chunk, this.lang)));
+      this.committed = end;
+    }
+    const rest = code.slice(this.committed);
+    if (this.tail.data !== rest) this.tail.data = rest;
+    return nextLineChunk(code, this.committed, 1) > this.committed;
+  }
+
+  /** The code is final: highlight the whole block once (multi-line strings and comments come out right). */
+  finalize(code: string): void {
+    if (this.final && code === this.source) return;
+    this.final = true;
+    this.source = code;
+    this.committed = code.length;
+    codeStats.fullHighlights++;
+    codeStats.fullChars += code.length;
+    this.lines.replaceChildren(sanitizedFragment(this.doc, highlightToHtml(code, this.lang)));
+    this.tail.data = '';
+  }
+
+  get text(): string {
+    return this.source;
+  }
+
+  private restart(): void {
+    this.committed = 0;
+    this.lines.replaceChildren();
+    this.tail.data = '';
+  }
+}
+
+export interface CodeViewContext {
+  readonly doc: Document;
+  readonly strings: () => UiStrings;
+  readonly turnId: string;
+  readonly insert: (itemId: string) => void;
+  readonly copy: (itemId: string) => void;
+  readonly save: (itemId: string, outputIndex: number) => void;
+}
+
+/** One interpreter call: header (language, status badge, Insert, Copy), the code, then its outputs. */
+export class CodeView {
+  readonly el: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly code: IncrementalCode;
+  private readonly insertButton: HTMLElement;
+  private readonly copyButton: HTMLElement;
+  private readonly outputs: OutputsView;
+  private item: CodeItem;
+  private codeFinal = false;
+  private dirty = true;
+  private copiedUntil = 0;
+
+  constructor(
+    private readonly ctx: CodeViewContext,
+    item: CodeItem,
+  ) {
+    const { doc } = ctx;
+    this.item = item;
+    const s = ctx.strings();
+    this.el = doc.createElement('div');
+    this.el.className = 'code-block';
+    this.el.dataset.itemId = item.id;
+
+    const header = doc.createElement('div');
+    header.className = 'code-header';
+    const lang = doc.createElement('span');
+    lang.className = 'code-lang';
+    lang.textContent = item.language;
+    this.status = doc.createElement('span');
+    this.status.className = 'code-status';
+    const actions = doc.createElement('span');
+    actions.className = 'code-actions';
+    this.insertButton = createButton(doc, { label: s.insert, className: 'code-insert', onClick: () => ctx.insert(item.id) });
+    this.copyButton = createButton(doc, {
+      label: s.copy,
+      className: 'code-copy',
+      onClick: () => {
+        ctx.copy(item.id);
+        this.copyButton.textContent = ctx.strings().copied;
+        this.copiedUntil = Date.now() + 1500;
+        setTimeout(() => {
+          if (Date.now() >= this.copiedUntil) this.copyButton.textContent = ctx.strings().copy;
+        }, 1600);
+      },
+    });
+    actions.append(this.insertButton, this.copyButton);
+    header.append(lang, this.status, actions);
+
+    const pre = doc.createElement('pre');
+    pre.className = 'code-pre';
+    this.code = new IncrementalCode(doc, item.language, 'code-source');
+    pre.append(this.code.el);
+
+    this.outputs = new OutputsView(doc, ctx.strings, (index) => ctx.save(item.id, index));
+    this.el.append(header, pre, this.outputs.el);
+  }
+
+  /** Record a change (no DOM work). `codeDone`: the code is authoritative now. */
+  change(item: CodeItem, codeDone: boolean): void {
+    this.item = item;
+    if (codeDone) this.codeFinal = true;
+    this.dirty = true;
+  }
+
+  /** Bring the DOM up to date; true while more frames are needed. */
+  frame(): boolean {
+    if (!this.dirty) return false;
+    const item = this.item;
+    const final = this.codeFinal || item.status !== 'writing';
+    let more = false;
+    if (final) this.code.finalize(item.code);
+    else more = this.code.update(item.code);
+    if (this.status.dataset.status !== item.status) {
+      this.status.dataset.status = item.status;
+      this.status.textContent = this.ctx.strings()[item.status];
+      this.el.dataset.status = item.status;
+    }
+    setButtonDisabled(this.insertButton, !final || item.code === '');
+    setButtonDisabled(this.copyButton, !final || item.code === '');
+    this.outputs.update(item.outputs);
+    this.dirty = more;
+    return more;
+  }
+}

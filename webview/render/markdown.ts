@@ -1,0 +1,136 @@
+/**
+ * Markdown for model text: markdown-it with raw HTML off, only http(s)/mailto links, no remote images, and code
+ * fences highlighted. Plus the block splitter that makes streaming O(n): it finds where finished blocks end so
+ * each is rendered once, and only the open tail is re-rendered. No DOM here (the sanitizing pass is sanitize.ts).
+ */
+import MarkdownIt, { type MarkdownIt as MarkdownItInstance } from 'markdown-it';
+import { escapeHtml, highlightToHtml, resolveLanguage } from './highlight';
+
+const safeLink = /^(https?:\/\/|mailto:)/i;
+
+/** True for the only link targets we let through. */
+export function isSafeHref(href: string): boolean {
+  // Browsers drop tabs/newlines and leading spaces/control characters inside URLs: judge what the browser would see.
+  // eslint-disable-next-line no-control-regex
+  const clean = href.replace(/[\u0000-\u0020\u007f]/g, '');
+  return safeLink.test(clean);
+}
+
+function createMarkdown(): MarkdownItInstance {
+  const md = new MarkdownIt({
+    html: false,
+    linkify: true,
+    typographer: false,
+    breaks: false,
+    highlight: (code, lang) => {
+      const name = resolveLanguage(lang);
+      const cls = name ? ` class="hljs language-${name}"` : ' class="hljs"';
+      return `<pre class="md-code"><code${cls}>${highlightToHtml(code, name)}</code></pre>`;
+    },
+  });
+  md.validateLink = isSafeHref;
+  // A model's `![x](https://…)` would load a remote resource (a tracker at worst); the CSP blocks it anyway.
+  md.disable('image');
+  const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
+  md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
+    tokens[idx].attrSet('target', '_blank');
+    tokens[idx].attrSet('rel', 'noopener noreferrer');
+    return defaultLinkOpen(tokens, idx, options, env, self);
+  };
+  return md;
+}
+
+const md = createMarkdown();
+
+/** Number of markdown-it renders since load: lets tests check that finished blocks are not parsed again. */
+export const markdownStats = { renders: 0, renderedChars: 0 };
+
+/** HTML for one markdown block. Raw HTML in the source comes out escaped. */
+export function renderMarkdown(src: string): string {
+  markdownStats.renders++;
+  markdownStats.renderedChars += src.length;
+  return md.render(src);
+}
+
+export { escapeHtml };
+
+interface Fence {
+  readonly char: string;
+  readonly len: number;
+  /** Opened at column 0: it is a block of its own. */
+  readonly col0: boolean;
+  /** Where the code after the opening line starts. */
+  readonly bodyStart: number;
+  readonly info: string;
+}
+
+const fenceOpen = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+const fenceClose = /^(`+|~+)$/;
+
+/**
+ * Finds block boundaries in text that only grows. A boundary is the start of a line that cannot belong to the block
+ * before it, so rendering the blocks separately gives the same result as rendering the whole text:
+ * - a non-indented, non-blank line after a blank line (outside a fence);
+ * - a fence opened at column 0, and the line after such a fence closes.
+ * Each call scans only lines it has not seen: O(n) over a whole stream.
+ */
+export class BlockSplitter {
+  private scanPos = 0;
+  private lastBoundary = 0;
+  private prevBlank = false;
+  private fence: Fence | null = null;
+
+  /** Scan the complete lines of `text` not seen yet; returns the new boundaries, in order. */
+  advance(text: string): number[] {
+    const found: number[] = [];
+    for (;;) {
+      const nl = text.indexOf('\n', this.scanPos);
+      if (nl < 0) break;
+      const start = this.scanPos;
+      const line = text.slice(start, nl).replace(/\r$/, '');
+      this.scanPos = nl + 1;
+      this.scanLine(line, start, nl + 1, found);
+    }
+    return found;
+  }
+
+  /** The open fence when the tail block is a column-0 fence still being written, with its language and body start. */
+  openFence(): { readonly info: string; readonly bodyStart: number } | null {
+    const f = this.fence;
+    return f && f.col0 ? { info: f.info, bodyStart: f.bodyStart } : null;
+  }
+
+  private boundary(at: number, found: number[]): void {
+    if (at > this.lastBoundary) {
+      found.push(at);
+      this.lastBoundary = at;
+    }
+  }
+
+  private scanLine(line: string, start: number, next: number, found: number[]): void {
+    const f = this.fence;
+    if (f) {
+      const t = line.trimEnd();
+      const indent = t.length - t.trimStart().length;
+      const body = t.trimStart();
+      if (indent <= 3 && body.length >= f.len && fenceClose.test(body) && body[0] === f.char) {
+        this.fence = null;
+        this.prevBlank = false;
+        if (f.col0) this.boundary(next, found);
+      }
+      return;
+    }
+    const blank = /^[ \t]*$/.test(line);
+    const m = fenceOpen.exec(line);
+    if (m && !(m[2][0] === '`' && m[3].includes('`'))) {
+      const col0 = m[1].length === 0;
+      // An indented fence (1-3 spaces) may belong to a list item: it stays with the block it continues.
+      if (col0) this.boundary(start, found);
+      this.fence = { char: m[2][0], len: m[2].length, col0, bodyStart: next, info: m[3].trim() };
+      this.prevBlank = false;
+      return;
+    }
+    if (!blank && this.prevBlank && line[0] !== ' ' && line[0] !== '\t') this.boundary(start, found);
+    this.prevBlank = blank;
+  }
+}

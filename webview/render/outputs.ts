@@ -1,0 +1,103 @@
+/**
+ * What an interpreter call produced, beneath its code: logs as plain text, images inline (raster types only),
+ * files as name + size with a Save button. Outputs only ever append, so each is rendered once.
+ */
+import type { CodeOutput } from '../../src/shared/events';
+import type { UiStrings } from '../../src/shared/protocol';
+import { createButton } from '../ui/toolkit';
+
+/** SVG can carry script: never shown inline. */
+export const inlineImageTypes: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+const base64Chars = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export function formatBytes(bytes: number, lang: string): string {
+  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
+  let v = Math.max(0, bytes);
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  try {
+    return new Intl.NumberFormat(lang || undefined, { style: 'unit', unit: units[u], unitDisplay: 'short', maximumFractionDigits: 1 }).format(v);
+  } catch {
+    return `${v.toFixed(1)}`;
+  }
+}
+
+export class OutputsView {
+  readonly el: HTMLElement;
+  private rendered = 0;
+  private lastLogs: HTMLElement | null = null;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly strings: () => UiStrings,
+    private readonly save: (outputIndex: number) => void,
+  ) {
+    this.el = doc.createElement('div');
+    this.el.className = 'code-outputs';
+    this.el.hidden = true;
+  }
+
+  update(outputs: readonly CodeOutput[]): void {
+    if (outputs.length < this.rendered) {
+      this.el.replaceChildren();
+      this.rendered = 0;
+      this.lastLogs = null;
+    }
+    for (; this.rendered < outputs.length; this.rendered++) this.add(outputs[this.rendered], this.rendered);
+    this.el.hidden = this.rendered === 0;
+  }
+
+  private add(o: CodeOutput, index: number): void {
+    const doc = this.doc;
+    if (!o || typeof o !== 'object') return;
+    if (this.el.childElementCount === 0) {
+      const label = doc.createElement('div');
+      label.className = 'output-label';
+      label.textContent = this.strings().output;
+      this.el.append(label);
+    }
+    if (o.type === 'logs') {
+      const text = String(o.text ?? '');
+      // Consecutive logs read as one console.
+      if (this.lastLogs) this.lastLogs.append(doc.createTextNode(text));
+      else {
+        this.lastLogs = doc.createElement('pre');
+        this.lastLogs.className = 'output-logs';
+        this.lastLogs.textContent = text;
+        this.el.append(this.lastLogs);
+      }
+      return;
+    }
+    this.lastLogs = null;
+    if (o.type === 'image' && inlineImageTypes.has(String(o.mime).toLowerCase()) && typeof o.base64 === 'string' && base64Chars.test(o.base64)) {
+      const fig = doc.createElement('div');
+      fig.className = 'output-image-wrap';
+      const img = doc.createElement('img');
+      img.className = 'output-image';
+      img.alt = this.strings().image;
+      img.src = `data:${o.mime.toLowerCase()};base64,${o.base64}`;
+      fig.append(img, this.saveButton(index));
+      this.el.append(fig);
+      return;
+    }
+    // Files, and images we will not show inline (SVG, unknown types): name, size, Save.
+    const row = doc.createElement('div');
+    row.className = 'output-file';
+    const name = doc.createElement('span');
+    name.className = 'output-file-name';
+    const bytes = o.type === 'file' ? o.bytes : Math.floor((String(o.base64 ?? '').length * 3) / 4);
+    name.textContent = o.type === 'file' ? String(o.name) : `${this.strings().image} (${String(o.mime)})`;
+    const size = doc.createElement('span');
+    size.className = 'output-file-size';
+    size.textContent = formatBytes(Number(bytes) || 0, doc.documentElement.lang);
+    row.append(name, size, this.saveButton(index));
+    this.el.append(row);
+  }
+
+  private saveButton(index: number): HTMLElement {
+    return createButton(this.doc, { label: this.strings().save, className: 'output-save', onClick: () => this.save(index) });
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * One turn: the learner's question (with the selected code, if any) and the tutor's answer, kept up to date from
+ * stream events through the shared reducer. Events only record what changed; `frame()` does the DOM work for the
+ * changed items alone.
+ */
+import type { ErrorKind, StreamEvent } from '../../src/shared/events';
+import type { HostAction, Turn, UiStrings } from '../../src/shared/protocol';
+import { reduce, type RunTranscript, type TranscriptItem } from '../../src/shared/transcript';
+import { createButton } from '../ui/toolkit';
+import { CodeView } from './codeBlock';
+import { highlightToHtml, resolveLanguage } from './highlight';
+import { sanitizedFragment } from './sanitize';
+import { TextView } from './textView';
+import { ToolView } from './toolView';
+
+export interface TurnContext {
+  readonly doc: Document;
+  readonly strings: () => UiStrings;
+  readonly typewriterOn: () => boolean;
+  readonly insert: (turnId: string, itemId: string) => void;
+  readonly copy: (turnId: string, itemId: string) => void;
+  readonly save: (turnId: string, itemId: string, outputIndex: number) => void;
+  readonly action: (action: HostAction) => void;
+}
+
+type ItemView = TextView | CodeView | ToolView;
+
+/** The next step each kind of failure offers. */
+export function actionsFor(kind: ErrorKind | string): HostAction[] {
+  switch (kind) {
+    case 'auth':
+    case 'usage':
+      return ['setApiKey', 'openSettings'];
+    case 'quota':
+    case 'not_found':
+    case 'bad_request':
+    case 'tool_unsupported':
+      return ['openSettings', 'retry'];
+    default:
+      return ['retry'];
+  }
+}
+
+function findItem(items: readonly TranscriptItem[], id: string): TranscriptItem | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (items[i].id === id) return items[i];
+  return undefined;
+}
+
+export class TurnView {
+  readonly el: HTMLElement;
+  private readonly answer: HTMLElement;
+  private readonly thinking: HTMLElement;
+  private readonly views = new Map<string, ItemView>();
+  private readonly unattached: ItemView[] = [];
+  private readonly dirty = new Set<ItemView>();
+  private run: RunTranscript;
+  private statusDirty = true;
+  private endShown = false;
+
+  constructor(
+    private readonly ctx: TurnContext,
+    readonly turn: Turn,
+    now: number,
+  ) {
+    const { doc } = ctx;
+    const s = ctx.strings();
+    this.run = turn.run;
+    this.el = doc.createElement('div');
+    this.el.className = 'turn';
+    this.el.dataset.turnId = turn.id;
+
+    const question = doc.createElement('div');
+    question.className = 'turn-question';
+    const who = doc.createElement('div');
+    who.className = 'turn-who';
+    who.textContent = s.you;
+    const text = doc.createElement('div');
+    text.className = 'turn-question-text';
+    text.textContent = String(turn.question.text);
+    question.append(who, text);
+    const c = turn.question.context;
+    if (c && typeof c.code === 'string') {
+      const ctxEl = doc.createElement('div');
+      ctxEl.className = 'turn-context';
+      const where = doc.createElement('div');
+      where.className = 'turn-context-where';
+      where.textContent = `${s.selection}: ${String(c.file)}:${Number(c.startLine)}-${Number(c.endLine)}`;
+      const pre = doc.createElement('pre');
+      pre.className = 'turn-context-code';
+      const code = doc.createElement('code');
+      const lang = resolveLanguage(c.language);
+      code.className = `hljs${lang ? ` language-${lang}` : ''}`;
+      code.append(sanitizedFragment(doc, highlightToHtml(c.code, lang)));
+      pre.append(code);
+      ctxEl.append(where, pre);
+      question.append(ctxEl);
+    }
+
+    this.answer = doc.createElement('div');
+    this.answer.className = 'turn-answer';
+    const tutor = doc.createElement('div');
+    tutor.className = 'turn-who';
+    tutor.textContent = s.tutor;
+    this.thinking = doc.createElement('div');
+    this.thinking.className = 'thinking';
+    this.thinking.textContent = s.thinking;
+    this.answer.append(tutor, this.thinking);
+    this.el.append(question, this.answer);
+
+    // A turn from a snapshot shows what it has at once; only what arrives later is typed.
+    const finished = this.run.status !== 'in_progress';
+    for (const item of this.run.items) {
+      const view = this.ensureView(item, true);
+      if (view) this.noteChange(view, item, now, finished);
+    }
+  }
+
+  get status(): RunTranscript['status'] {
+    return this.run.status;
+  }
+
+  /** Apply one event: reduce, then record what changed. No DOM work here. */
+  apply(event: StreamEvent, now: number): void {
+    const before = this.run;
+    this.run = reduce(before, event);
+    if (this.run === before) return;
+    if (event.kind === 'run.finished') {
+      this.statusDirty = true;
+      for (const item of this.run.items) {
+        const view = this.views.get(item.id);
+        if (view) this.noteChange(view, item, now, true);
+      }
+      return;
+    }
+    if (event.kind === 'run.started') return;
+    const item = findItem(this.run.items, event.id);
+    if (!item) return;
+    const view = this.ensureView(item, false);
+    if (view) this.noteChange(view, item, now, event.kind === 'text.done' || event.kind === 'code.done');
+    if (this.run.items.length !== before.items.length) this.statusDirty = true;
+  }
+
+  /** Bring the DOM up to date; true while another frame is needed. */
+  frame(now: number): boolean {
+    for (const v of this.unattached) this.answer.insertBefore(v.el, this.thinking);
+    this.unattached.length = 0;
+    if (this.statusDirty) this.renderStatus();
+    const typing = this.ctx.typewriterOn();
+    let more = false;
+    for (const v of this.dirty) {
+      const again = v instanceof TextView ? v.frame(now, typing) : v.frame();
+      if (again) more = true;
+      else this.dirty.delete(v);
+    }
+    return more;
+  }
+
+  /** Typewriter switched off: show all text at the next frame. */
+  showAll(): void {
+    for (const v of this.views.values()) {
+      if (v instanceof TextView) {
+        v.finish();
+        this.dirty.add(v);
+      }
+    }
+  }
+
+  private ensureView(item: TranscriptItem, fromSnapshot: boolean): ItemView | undefined {
+    const existing = this.views.get(item.id);
+    if (existing) return existing;
+    const { ctx } = this;
+    const turnId = this.turn.id;
+    let view: ItemView;
+    switch (item.type) {
+      case 'text':
+        view = new TextView(ctx.doc, item.id, String(item.text), fromSnapshot);
+        break;
+      case 'code':
+        view = new CodeView(
+          {
+            doc: ctx.doc,
+            strings: ctx.strings,
+            turnId,
+            insert: (id) => ctx.insert(turnId, id),
+            copy: (id) => ctx.copy(turnId, id),
+            save: (id, i) => ctx.save(turnId, id, i),
+          },
+          item,
+        );
+        break;
+      case 'tool':
+        view = new ToolView(ctx.doc, ctx.strings, item);
+        break;
+      default:
+        return undefined;
+    }
+    this.views.set(item.id, view);
+    this.unattached.push(view);
+    return view;
+  }
+
+  private noteChange(view: ItemView, item: TranscriptItem, now: number, authoritative: boolean): void {
+    if (view instanceof TextView && item.type === 'text') {
+      view.change(String(item.text), now, authoritative);
+      if (this.run.status !== 'in_progress') view.finish();
+    } else if (view instanceof CodeView && item.type === 'code') view.change(item, authoritative);
+    else if (view instanceof ToolView && item.type === 'tool') view.change(item);
+    this.dirty.add(view);
+  }
+
+  private renderStatus(): void {
+    this.statusDirty = false;
+    const { doc } = this.ctx;
+    const s = this.ctx.strings();
+    const run = this.run;
+    this.el.dataset.status = run.status;
+    this.thinking.hidden = run.status !== 'in_progress' || run.items.length > 0;
+    if (run.status === 'in_progress' || this.endShown) return;
+    this.endShown = true;
+    let mark: HTMLElement | null = null;
+    if (run.status === 'cancelled') {
+      mark = doc.createElement('div');
+      mark.className = 'run-end run-stopped';
+      mark.textContent = s.stopped;
+    } else if (run.status === 'incomplete') {
+      mark = doc.createElement('div');
+      mark.className = 'run-end run-incomplete';
+      mark.textContent = run.reason ? `${s.incomplete} (${String(run.reason)})` : s.incomplete;
+    } else if (run.status === 'failed') {
+      mark = doc.createElement('div');
+      mark.className = 'run-end run-error';
+      mark.setAttribute('role', 'alert');
+      const msg = doc.createElement('div');
+      msg.className = 'run-error-message';
+      msg.textContent = run.error ? String(run.error.message) : s.failed;
+      const actions = doc.createElement('div');
+      actions.className = 'run-error-actions';
+      for (const a of actionsFor(run.error?.kind ?? '')) {
+        actions.append(createButton(doc, { label: s[a], className: 'run-action', onClick: () => this.ctx.action(a) }));
+      }
+      mark.append(msg, actions);
+    }
+    if (mark) this.answer.append(mark);
+  }
+}

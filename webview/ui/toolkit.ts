@@ -1,0 +1,51 @@
+/**
+ * The one file that knows about @vscode/webview-ui-toolkit (archived upstream): swapping it out stays a change here.
+ * Renderers ask for a button through `createButton`; they never name a toolkit element themselves.
+ */
+import { provideVSCodeDesignSystem, vsCodeButton } from '@vscode/webview-ui-toolkit';
+
+let registered = false;
+
+/** Define the toolkit's custom elements. Call once, before anything is rendered. */
+export function registerToolkit(): void {
+  if (registered) return;
+  registered = true;
+  provideVSCodeDesignSystem().register(vsCodeButton());
+}
+
+export interface ButtonOptions {
+  readonly label: string;
+  readonly className?: string;
+  readonly id?: string;
+  /** primary: the main action; secondary: everything else; icon: a small glyph button. */
+  readonly appearance?: 'primary' | 'secondary' | 'icon';
+  /** Accessible name when the label is a glyph. */
+  readonly ariaLabel?: string;
+  readonly onClick: () => void;
+}
+
+/** A theme-aware button (a `vscode-button` once the toolkit is registered). */
+export function createButton(doc: Document, o: ButtonOptions): HTMLElement {
+  const b = doc.createElement('vscode-button');
+  b.textContent = o.label;
+  if (o.className) b.className = o.className;
+  if (o.id) b.id = o.id;
+  b.setAttribute('appearance', o.appearance ?? 'secondary');
+  if (o.ariaLabel) b.setAttribute('aria-label', o.ariaLabel);
+  b.addEventListener('click', () => {
+    if (!isButtonDisabled(b)) o.onClick();
+  });
+  return b;
+}
+
+export function setButtonDisabled(b: HTMLElement, disabled: boolean): void {
+  b.toggleAttribute('disabled', disabled);
+}
+
+export function isButtonDisabled(b: HTMLElement): boolean {
+  return b.hasAttribute('disabled');
+}
+
+export function setButtonLabel(b: HTMLElement, label: string): void {
+  if (b.textContent !== label) b.textContent = label;
+}
