@@ -79,3 +79,13 @@ export function isAbortError(e: unknown, signal?: AbortSignal): boolean {
   if (signal?.aborted) return true;
   return e instanceof Error && (e.name === 'AbortError' || e.name === 'APIUserAbortError');
 }
+
+/**
+ * Servers echo (part of) a rejected key in their error messages. Nothing we print or log may carry it:
+ * remove the key itself and anything shaped like a key.
+ */
+export function redactSecrets(message: string, apiKey?: string): string {
+  let out = message;
+  if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('***');
+  return out.replace(/\b(sk-[A-Za-z0-9_*-]{2,}|sk_[A-Za-z0-9_*-]{8,}|Bearer\s+\S+)/g, '***');
+}

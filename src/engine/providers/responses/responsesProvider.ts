@@ -5,7 +5,7 @@
  */
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import type { StreamEvent } from '../../../shared/events';
-import { errorFromHttp, isAbortError, networkError } from '../../errors';
+import { errorFromHttp, isAbortError, kindFromCode, networkError, redactSecrets } from '../../errors';
 import { FileResolver, readCapped } from '../../files';
 import type { MapperEvent } from '../../mapperEvents';
 import { type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
@@ -98,6 +98,11 @@ export class ResponsesProvider implements Provider {
           yield* handle(mapper.map(wire));
           if (finished || next) break;
         }
+        // The SDK ends its iterator quietly when aborted: that is a stop, not a broken stream.
+        if (signal?.aborted && !finished) {
+          yield { kind: 'run.finished', status: 'cancelled' };
+          return;
+        }
         if (!finished && !next) yield* handle(mapper.end());
         if (finished) return;
         if (!next) return; // end() always finishes or asks for action; defensive
@@ -109,7 +114,8 @@ export class ResponsesProvider implements Provider {
         input = next.input;
       }
     } catch (e) {
-      yield finishFromError(e, signal);
+      const end = finishFromError(e, signal);
+      yield end.kind === 'run.finished' && end.error ? { ...end, error: { ...end.error, message: redactSecrets(end.error.message, this.options.apiKey) } } : end;
     }
   }
 }
@@ -117,6 +123,12 @@ export class ResponsesProvider implements Provider {
 function finishFromError(e: unknown, signal?: AbortSignal): StreamEvent {
   if (isAbortError(e, signal)) return { kind: 'run.finished', status: 'cancelled' };
   if (e instanceof APIConnectionError) return { kind: 'run.finished', status: 'failed', error: networkError(e) };
+  if (e instanceof APIError && e.status === undefined && e.error && typeof e.error === 'object') {
+    // An `error` event inside the stream: the SDK throws it before we see it, with the payload as `error`.
+    const err = e.error as { message?: string; code?: string | null; type?: string | null };
+    const code = err.code ?? err.type ?? undefined;
+    return { kind: 'run.finished', status: 'failed', error: { kind: kindFromCode(code, 'server'), message: err.message ?? e.message, ...(code ? { code } : {}) } };
+  }
   if (e instanceof APIError && typeof e.status === 'number') {
     const err = (e.error ?? {}) as { message?: string; code?: string | null; type?: string | null };
     return {
