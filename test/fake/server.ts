@@ -390,14 +390,15 @@ class FakeServerImpl {
 
   /**
    * Writes events as SSE with pacing. Stops as soon as the client goes away and marks the request aborted.
-   * `interrupt` is asked before each event; when it returns events, they are written instead and the stream ends.
+   * `interrupt` is shown each event before it is written; when it returns events, they are written instead and
+   * the stream ends.
    */
   private async stream(
     res: ServerResponse,
     rec: RecordedRequest,
     events: readonly WireEvent[],
     delayMs: number,
-    interrupt?: () => WireEvent[] | undefined,
+    interrupt?: (next: WireEvent) => WireEvent[] | undefined,
   ): Promise<void> {
     const gone = new AbortController();
     res.on('close', () => {
@@ -420,7 +421,7 @@ class FakeServerImpl {
       if (gone.signal.aborted) {
         break;
       }
-      const stop = interrupt?.();
+      const stop = interrupt?.(events[i]!);
       if (stop !== undefined) {
         for (const e of stop) {
           res.write(frameSse(e));
@@ -983,8 +984,10 @@ class FakeServerImpl {
       // Messages show in the thread as the stream tells them; for simplicity they are added up front.
       this.reveal(t, record);
       const all = threadCreated ? [{ event: 'thread.created', data: JSON.stringify(t.thread) }, ...events] : events;
-      record.visible = { ...builder.run };
-      return this.stream(res, rec, all, delayMs, () => this.cancelledTail(record));
+      record.snapshots = [];
+      return this.stream(res, rec, all, delayMs, (next) => this.streamed(record, next)).then(() =>
+        this.settle(record, events),
+      );
     }
     this.ok(res, rec, record.visible, { 'openai-poll-after-ms': '10' });
   }
@@ -1039,13 +1042,27 @@ class FakeServerImpl {
     return r.visible;
   }
 
-  /** While streaming: once a cancel came in, the stream ends with `thread.run.cancelled` and done. */
-  private cancelledTail(r: RunRecord): WireEvent[] | undefined {
+  /** After its stream (even one the client left): the run rests where its events end, as a real run would. */
+  private settle(r: RunRecord, events: readonly WireEvent[]): void {
     if (!r.cancelRequested) {
-      return undefined;
+      r.visible = runSnapshots(events).at(-1) ?? r.visible;
     }
-    r.visible = { ...r.builder.run };
-    return [{ event: 'thread.run.cancelled', data: JSON.stringify(r.builder.run) }, DONE_EVENT];
+  }
+
+  /**
+   * While a run streams: a poll sees the run as the stream last told it; once a cancel came in, the stream ends
+   * with `thread.run.cancelled` and done.
+   */
+  private streamed(r: RunRecord, next: WireEvent): WireEvent[] | undefined {
+    if (r.cancelRequested) {
+      r.visible = { ...r.builder.run };
+      return [{ event: 'thread.run.cancelled', data: JSON.stringify(r.builder.run) }, DONE_EVENT];
+    }
+    const snapshot = runSnapshots([next])[0];
+    if (snapshot !== undefined) {
+      r.visible = snapshot;
+    }
+    return undefined;
   }
 
   private submitToolOutputs(t: ThreadRecord, r: RunRecord, body: Json, rec: RecordedRequest, res: ServerResponse): Promise<void> | void {
@@ -1075,8 +1092,10 @@ class FakeServerImpl {
     r.snapshots = runSnapshots(events);
     if (body.stream === true) {
       this.reveal(t, r);
-      r.visible = { ...b.run };
-      return this.stream(res, rec, events, this.opts.delayMs ?? DEFAULT_DELAY_MS, () => this.cancelledTail(r));
+      r.snapshots = [];
+      return this.stream(res, rec, events, this.opts.delayMs ?? DEFAULT_DELAY_MS, (next) => this.streamed(r, next)).then(
+        () => this.settle(r, events),
+      );
     }
     r.visible = r.snapshots.shift() ?? { ...b.run };
     this.ok(res, rec, r.visible, { 'openai-poll-after-ms': '10' });

@@ -316,6 +316,26 @@ describe('fake server: Assistants API', () => {
     assert.match(JSON.stringify(fromRun.at(-1)!.content), /You asked: “hello”/);
   });
 
+  test('cancel during a streamed run ends the stream with thread.run.cancelled', async () => {
+    const { assistantId, threadId } = await setup('a long one');
+    server.script({ scenario: 'assistants:slow', delayMs: 20 });
+    const stream = await client.beta.threads.runs.create(threadId, { assistant_id: assistantId, stream: true });
+    const seen: string[] = [];
+    let runId = '';
+    for await (const e of stream) {
+      seen.push(e.event);
+      if (e.event === 'thread.run.created') {
+        runId = e.data.id;
+      }
+      if (seen.length === 4) {
+        const r = await client.beta.threads.runs.cancel(runId, { thread_id: threadId });
+        assert.equal(r.status, 'cancelling');
+      }
+    }
+    assert.equal(seen.at(-1), 'thread.run.cancelled');
+    assert.ok(seen.length < 20);
+  });
+
   test('DashScope shape under /api/v1: content is an object, code_interpreter has arguments/output', async () => {
     const ds = new OpenAI({ baseURL: `${server.origin}/api/v1`, apiKey: 'sk-ds', maxRetries: 0 });
     const assistant = await ds.beta.assistants.create({ model: 'qwen-plus', tools: [{ type: 'code_interpreter' }] });
