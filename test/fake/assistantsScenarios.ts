@@ -31,6 +31,17 @@ export interface PendingCall {
   readonly arguments: string;
 }
 
+/** Token usage in the recorded shape. */
+function usage(prompt: number, completion: number): Json {
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_token_details: { cached_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+}
+
 export const DONE_EVENT: WireEvent = { event: 'done', data: '[DONE]' };
 
 /**
@@ -117,7 +128,7 @@ export class RunBuilder {
       status: 'completed',
       completed_at: nowSeconds(),
       step_details: details,
-      usage: { prompt_tokens: 154, completion_tokens: 62, total_tokens: 216 },
+      usage: usage(154, 62),
     });
     this.emit('thread.run.step.completed', { ...step });
   }
@@ -273,7 +284,7 @@ export class RunBuilder {
 
   complete(): this {
     this.setStatus('completed', {
-      usage: { prompt_tokens: 381, completion_tokens: 89, total_tokens: 470 },
+      usage: usage(381, 89),
     });
     return this;
   }
