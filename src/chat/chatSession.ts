@@ -144,7 +144,12 @@ export class ChatSession implements vscode.Disposable {
     if (!this.turns.some((x) => x.id === turnId)) return;
     // Continue from this answer only when the server finished it; a failed or stopped one may not exist there.
     if ((t.status === 'completed' || t.status === 'incomplete') && (t.responseId || t.threadId)) {
-      this.conversation = { ...this.conversation, ...(t.responseId ? { responseId: t.responseId } : {}), ...(t.threadId ? { threadId: t.threadId } : {}) };
+      this.conversation = {
+        ...this.conversation,
+        ...(t.responseId ? { responseId: t.responseId } : {}),
+        ...(t.threadId ? { threadId: t.threadId } : {}),
+        ...(t.assistantId ? { assistantId: t.assistantId } : {}),
+      };
     }
     this.setup.log.info(`run ${turnId}: ${t.status}${t.error ? ` (${t.error.kind}: ${t.error.message})` : ''}`);
     this.persist();

@@ -1,5 +1,6 @@
 /** Build the provider a configuration names. Shared by the extension and the CLI. */
 import type { Protocol, Provider } from './provider';
+import { AssistantsProvider } from './providers/assistants/assistantsProvider';
 import { ResponsesProvider } from './providers/responses/responsesProvider';
 
 export const defaultModel = 'gpt-5-mini';
@@ -11,6 +12,10 @@ export interface ProviderConfig {
   readonly model: string;
   readonly instructions?: string;
   readonly headers?: Record<string, string>;
+  /** Assistants: an existing assistant to use instead of creating one. */
+  readonly assistantId?: string;
+  /** Send the tutor instructions as a system message (servers that ignore `instructions`). */
+  readonly instructionsAsMessage?: boolean;
 }
 
 /** Check a base URL in the OPENAI_BASE_URL form; returns the reason it is unusable, or undefined. */
@@ -30,7 +35,7 @@ export function createProvider(config: ProviderConfig): Provider {
     case 'responses':
       return new ResponsesProvider(config);
     case 'assistants':
-      throw new Error('The Assistants protocol is not available in this build yet.');
+      return new AssistantsProvider(config);
     default: {
       const never: never = config.protocol;
       throw new Error(`unknown protocol ${String(never)}`);

@@ -60,6 +60,7 @@ export type StreamEvent =
       readonly responseId?: string;
       readonly threadId?: string;
       readonly runId?: string;
+      readonly assistantId?: string;
       readonly model?: string;
     }
   /** A stretch of explanation text. `id` names the text item; deltas with the same id append. */

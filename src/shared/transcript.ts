@@ -41,6 +41,7 @@ export interface RunTranscript {
   readonly responseId?: string;
   readonly threadId?: string;
   readonly runId?: string;
+  readonly assistantId?: string;
 }
 
 export const emptyTranscript: RunTranscript = Object.freeze({ status: 'in_progress', error: null, items: Object.freeze([]) });
@@ -94,6 +95,7 @@ export function reduce(t: RunTranscript, e: StreamEvent): RunTranscript {
         responseId: e.responseId ?? t.responseId,
         threadId: e.threadId ?? t.threadId,
         runId: e.runId ?? t.runId,
+        assistantId: e.assistantId ?? t.assistantId,
       };
     case 'text.delta':
       if (e.delta === '') return t;

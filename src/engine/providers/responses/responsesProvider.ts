@@ -20,6 +20,8 @@ export interface ResponsesProviderOptions {
   readonly instructions?: string;
   /** Extra headers some gateways want (Azure's api-key is sent by the SDK from apiKey). */
   readonly headers?: Record<string, string>;
+  /** Send the instructions as a system message (DashScope's Responses endpoint ignores `instructions`). */
+  readonly instructionsAsMessage?: boolean;
   /** How many function tool rounds one question may take before we stop asking. */
   readonly maxToolRounds?: number;
 }
@@ -47,7 +49,14 @@ export class ResponsesProvider implements Provider {
       return readCapped(res);
     });
     const tools = request.tools ?? [];
-    let input: string | InputItem[] = questionText(request.question);
+    const instructions = this.options.instructions ?? tutorInstructions;
+    const asMessage = this.options.instructionsAsMessage === true;
+    let input: string | InputItem[] = asMessage
+      ? [
+          { role: 'system', content: instructions },
+          { role: 'user', content: questionText(request.question) },
+        ]
+      : questionText(request.question);
     let previous = request.conversation?.responseId;
     const maxRounds = this.options.maxToolRounds ?? 8;
 
@@ -56,7 +65,7 @@ export class ResponsesProvider implements Provider {
         const mapper = new ResponsesMapper();
         const body = {
           model: this.options.model,
-          instructions: this.options.instructions ?? tutorInstructions,
+          ...(asMessage ? {} : { instructions }),
           input,
           ...(previous ? { previous_response_id: previous } : {}),
           tools: [

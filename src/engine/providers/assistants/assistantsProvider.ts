@@ -1,0 +1,222 @@
+/**
+ * The I/O shell of the Assistants run protocol (OpenAI's shape and DashScope's): create or reuse the tutor
+ * assistant, one thread per chat, a streamed run (thread-and-run for a new chat), function tool rounds through
+ * submit tool outputs, file downloads, cancellation on the server as well as the socket, and — for servers that
+ * refuse to stream — create + poll, whose snapshots go through the same pure mapper.
+ */
+import type { StreamEvent } from '../../../shared/events';
+import { isAbortError, networkError, redactSecrets } from '../../errors';
+import { FileResolver, readCapped } from '../../files';
+import type { MapperEvent, SseMessage } from '../../mapperEvents';
+import { type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
+import { runToolCall } from '../../tools/functionTool';
+import { AssistantsClient, AssistantsHttpError, type Json, type StreamStart, type ToolOutput } from './assistantsClient';
+import { AssistantsMapper } from './assistantsMapper';
+
+export interface AssistantsProviderOptions {
+  readonly apiKey: string;
+  readonly baseUrl?: string;
+  readonly model: string;
+  readonly instructions?: string;
+  readonly headers?: Record<string, string>;
+  /** An existing assistant to use (`codeTutor.assistantId`); otherwise one is created and remembered by the chat. */
+  readonly assistantId?: string;
+  readonly maxToolRounds?: number;
+  /** Poll interval for the create-and-poll fallback. */
+  readonly pollIntervalMs?: number;
+  readonly fetch?: typeof fetch;
+}
+
+const terminalRunStatuses = new Set(['completed', 'incomplete', 'failed', 'cancelled', 'expired', 'requires_action']);
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class AssistantsProvider implements Provider {
+  readonly protocol = 'assistants' as const;
+  private readonly client: AssistantsClient;
+
+  constructor(private readonly options: AssistantsProviderOptions) {
+    this.client = new AssistantsClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, headers: options.headers, fetch: options.fetch });
+  }
+
+  async *stream(request: RunRequest, signal?: AbortSignal): AsyncGenerator<StreamEvent, void, undefined> {
+    const client = this.client;
+    const tools = request.tools ?? [];
+    const files = new FileResolver(async (ref, s) => readCapped(await client.getFileContent(ref.fileId, s)));
+    const mapper = new AssistantsMapper();
+    let threadId = request.conversation?.threadId;
+    let runId: string | undefined;
+    let finished = false;
+
+    try {
+      const assistantId = request.conversation?.assistantId ?? this.options.assistantId ?? (await this.createAssistant(request, signal));
+      const content = questionText(request.question);
+      const runBody: Json = {
+        assistant_id: assistantId,
+        ...(request.codeInterpreter === false ? { tools: tools.map(functionSpec) } : {}),
+      };
+      const startRun = async (): Promise<StreamStart> => {
+        if (threadId) {
+          await client.addMessage(threadId, { content }, signal);
+          return client.streamRun(threadId, runBody, signal);
+        }
+        return client.streamThreadAndRun({ ...runBody, thread: { messages: [{ role: 'user', content }] } }, signal);
+      };
+
+      let start: StreamStart | undefined;
+      try {
+        start = await startRun();
+      } catch (e) {
+        if (!(e instanceof AssistantsHttpError && e.refusesStreaming)) throw e;
+      }
+
+      // The events of one stream, or of the polled snapshots when the server does not stream.
+      let messages: AsyncIterable<SseMessage> = start ? this.messagesOf(start) : this.poll(await this.createPolledRun(threadId, runBody, content, signal), signal);
+
+      for (let round = 0; ; round++) {
+        let action: Extract<MapperEvent, { kind: 'run.requires_action' }> | undefined;
+        for await (const msg of messages) {
+          for (const m of mapper.map(msg)) {
+            if (m.kind === 'file.ref') {
+              yield* await files.resolve(m, signal);
+            } else if (m.kind === 'run.requires_action') {
+              action = m;
+            } else {
+              files.observe(m);
+              if (m.kind === 'run.started') {
+                threadId = m.threadId ?? threadId;
+                runId = m.runId ?? runId;
+                yield { ...m, assistantId };
+                continue;
+              }
+              if (m.kind === 'run.finished') finished = true;
+              yield m;
+            }
+          }
+          if (finished || action) break;
+        }
+        if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+        if (finished) return;
+        if (!action) {
+          for (const m of mapper.end()) if (m.kind === 'run.finished') yield m;
+          return;
+        }
+        // The run waits for our function outputs: run the tools, show their results, continue the same run.
+        const tId = action.threadId ?? threadId;
+        const rId = action.runId ?? runId;
+        if (!tId || !rId) {
+          yield { kind: 'run.finished', status: 'failed', error: { kind: 'protocol', message: 'the server asked for tool outputs without naming the run' } };
+          return;
+        }
+        if (round >= (this.options.maxToolRounds ?? 8)) {
+          await client.cancelRun(tId, rId, AbortSignal.timeout(5000)).catch(() => undefined);
+          yield { kind: 'run.finished', status: 'incomplete', reason: 'too many tool rounds' };
+          return;
+        }
+        const outputs: ToolOutput[] = [];
+        for (const call of action.calls) {
+          const outcome = await runToolCall(tools, call.name, call.arguments, signal);
+          yield { kind: 'tool.result', id: call.itemId, output: outcome.output, isError: outcome.isError };
+          outputs.push({ tool_call_id: call.callId, output: outcome.output });
+        }
+        mapper.continueRun();
+        if (start) {
+          messages = this.messagesOf(await client.streamSubmitToolOutputs(tId, rId, outputs, signal));
+        } else {
+          messages = this.poll(await client.submitToolOutputs(tId, rId, outputs, signal), signal);
+        }
+      }
+    } catch (e) {
+      if (isAbortError(e, signal)) {
+        // Stop means stop on the server too, not only on our socket.
+        if (threadId && runId) await this.client.cancelRun(threadId, runId, AbortSignal.timeout(5000)).catch(() => undefined);
+        yield { kind: 'run.finished', status: 'cancelled' };
+        return;
+      }
+      const error = e instanceof AssistantsHttpError ? e.toRunError() : networkError(e);
+      yield { kind: 'run.finished', status: 'failed', error: { ...error, message: redactSecrets(error.message, this.options.apiKey) } };
+    }
+  }
+
+  private async createAssistant(request: RunRequest, signal?: AbortSignal): Promise<string> {
+    const created = await this.client.createAssistant(
+      {
+        model: this.options.model,
+        name: 'Code Tutor',
+        instructions: this.options.instructions ?? tutorInstructions,
+        tools: [...(request.codeInterpreter === false ? [] : [{ type: 'code_interpreter' }]), ...(request.tools ?? []).map(functionSpec)],
+      },
+      signal,
+    );
+    const id = str(created.id);
+    if (!id) throw new AssistantsHttpError(200, 'the server created an assistant without an id', undefined, 'protocol');
+    return id;
+  }
+
+  /** A streamed start: SSE messages, or a server that answered with the run object (then poll it). */
+  private messagesOf(start: StreamStart): AsyncIterable<SseMessage> {
+    return start.type === 'sse' ? start.messages : this.poll(start.body);
+  }
+
+  private async createPolledRun(threadId: string | undefined, runBody: Json, content: string, signal?: AbortSignal): Promise<Json> {
+    if (threadId) return this.client.createRun(threadId, runBody, signal); // the message was added before the refused stream
+    return this.client.createThreadAndRun({ ...runBody, thread: { messages: [{ role: 'user', content }] } }, signal);
+  }
+
+  /**
+   * Create + poll (the seeds' `Runs.wait` / `create_and_poll`): follow the run until it ends or needs action,
+   * and turn what the server shows into the same messages a stream would carry, so one mapper serves both.
+   */
+  private async *poll(run: Json, signal?: AbortSignal): AsyncGenerator<SseMessage> {
+    const threadId = str(run.thread_id);
+    const runId = str(run.id);
+    if (!threadId || !runId) throw new AssistantsHttpError(200, 'the server returned a run without thread_id or id', undefined, 'protocol');
+    yield { event: 'thread.run.created', data: JSON.stringify(run) };
+    const stepStates = new Map<string, string>();
+    let current = run;
+    for (;;) {
+      const status = str(current.status) ?? 'queued';
+      // Steps as they progress (code, then its outputs), each snapshot once per status.
+      const steps = await this.client.listRunSteps(threadId, runId, { order: 'asc', limit: 100 }, signal);
+      for (const step of steps.data) {
+        const id = str(step.id);
+        const st = str(step.status) ?? 'in_progress';
+        if (!id || stepStates.get(id) === st) continue;
+        stepStates.set(id, st);
+        const event = st === 'completed' || st === 'failed' || st === 'cancelled' || st === 'expired' ? `thread.run.step.${st}` : 'thread.run.step.in_progress';
+        yield { event, data: JSON.stringify(step) };
+      }
+      if (terminalRunStatuses.has(status)) {
+        if (status !== 'requires_action') {
+          const msgs = await this.client.listMessages(threadId, { order: 'asc', run_id: runId, limit: 100 }, signal);
+          for (const m of msgs.data) if (m.role !== 'user') yield { event: 'thread.message.completed', data: JSON.stringify(m) };
+        }
+        yield { event: `thread.run.${status}`, data: JSON.stringify(current) };
+        return;
+      }
+      await sleep(this.options.pollIntervalMs ?? 500, signal);
+      current = await this.client.retrieveRun(threadId, runId, signal);
+    }
+  }
+}
+
+function functionSpec(t: { name: string; description: string; parameters: Record<string, unknown> }) {
+  return { type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters } };
+}
