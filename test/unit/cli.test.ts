@@ -123,6 +123,20 @@ test('a plot comes back as an image output with its byte count', async () => {
   }
 });
 
+test('--protocol assistants runs the same question over the Assistants run protocol', async () => {
+  const r = await runCli(['ask', '[scenario:assistants:tutor] why sqrt?', '--protocol', 'assistants', '--base-url', server.url, '--transcript']);
+  assert.equal(r.code, 0, r.stderr);
+  const t = transcriptOf(r);
+  assert.equal(t.status, 'completed');
+  const code = t.items.find((i: { type: string }) => i.type === 'code');
+  assert.match(code.code, /math\.sqrt/);
+  assert.deepEqual(
+    code.outputs.map((o: { type: string }) => o.type),
+    ['logs', 'image'],
+  );
+  assert.ok(code.outputs[1].bytes > 100);
+});
+
 test('the human output shows text, the code and its output', async () => {
   const r = await runCli(['ask', 'explain loops', '--base-url', server.url]);
   assert.equal(r.code, 0, r.stderr);
