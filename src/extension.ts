@@ -3,9 +3,10 @@ import * as vscode from 'vscode';
 import { ChatSession, type RunSetup } from './chat/chatSession';
 import { explainSelection } from './commands/explainSelection';
 import { EditorTracker } from './commands/insertCode';
-import { ApiKeyStore } from './config/apiKey';
-import { readSettings } from './config/settings';
+import { ApiKeyStore, providerLabel } from './config/apiKey';
+import { providerConfig, readSettings } from './config/settings';
 import { baseUrlProblem, createProvider } from './engine/createProvider';
+import { presets } from './engine/presets';
 import type { HostAction } from './shared/protocol';
 import { workspaceTools } from './tools/workspaceTools';
 import { ChatPanel, ChatSidebarProvider, sidebarViewId } from './views/chatViews';
@@ -20,12 +21,15 @@ export function activate(context: vscode.ExtensionContext): void {
     tools: () => workspaceTools(editors),
     async provider() {
       const s = readSettings();
-      const apiKey = await keys.get();
-      if (!apiKey) return { kind: 'auth', message: vscode.l10n.t('No API key is set. Run "Code Tutor: Set API Key" or set OPENAI_API_KEY.') };
-      const problem = s.baseUrl ? baseUrlProblem(s.baseUrl) : undefined;
+      const apiKey = await keys.get(s.provider);
+      if (!apiKey) {
+        return { kind: 'auth', message: vscode.l10n.t('No API key is set for {0}. Run "Code Tutor: Set API Key" or set {1}.', providerLabel(s.provider), presets[s.provider].keyEnv[0]) };
+      }
+      if (!s.baseUrl) return { kind: 'usage', message: vscode.l10n.t('{0} needs a base URL: set "codeTutor.baseUrl".', providerLabel(s.provider)) };
+      const problem = baseUrlProblem(s.baseUrl);
       if (problem) return { kind: 'usage', message: vscode.l10n.t('The base URL setting is not usable: {0}', problem) };
       try {
-        return createProvider({ protocol: s.protocol, apiKey, baseUrl: s.baseUrl, model: s.model });
+        return createProvider(providerConfig(s, apiKey));
       } catch (e) {
         return { kind: 'usage', message: e instanceof Error ? e.message : String(e) };
       }
@@ -38,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const runAction = async (action: HostAction, session: ChatSession): Promise<void> => {
     switch (action) {
       case 'setApiKey':
-        await keys.prompt();
+        await keys.prompt(readSettings().provider);
         return;
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', 'codeTutor');
@@ -102,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): void {
         await sidebar.reveal();
         if (!(await sidebarSession.ask(question))) busy();
       }),
-      vscode.commands.registerCommand('codeTutor.setApiKey', () => keys.prompt()),
+      vscode.commands.registerCommand('codeTutor.setApiKey', () => keys.prompt(readSettings().provider)),
       vscode.commands.registerCommand('codeTutor.newChat', () => (panel.isActive ? panelSession : sidebarSession).reset()),
       vscode.commands.registerCommand('codeTutor.stop', () => {
         sidebarSession.stop();
@@ -110,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     ),
   );
-  log.info(`Code Tutor activated (protocol ${readSettings().protocol})`);
+  log.info(`Code Tutor activated (${readSettings().provider}, ${readSettings().protocol})`);
 }
 
 export function deactivate(): void {

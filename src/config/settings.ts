@@ -1,26 +1,48 @@
 /** The extension's settings, read fresh each time they are needed (they can change at any moment). */
 import * as vscode from 'vscode';
-import { defaultModel } from '../engine/createProvider';
+import type { ProviderConfig } from '../engine/createProvider';
+import { type ProviderPreset, isProviderPreset, presets } from '../engine/presets';
 import type { Protocol } from '../engine/provider';
 
 export const section = 'codeTutor';
 
 export interface TutorSettings {
+  readonly provider: ProviderPreset;
   readonly protocol: Protocol;
-  /** Explicit setting, else OPENAI_BASE_URL, else undefined (the SDK's OpenAI default). */
+  /** Explicit setting, else OPENAI_BASE_URL, else the preset's default for the protocol (undefined: none). */
   readonly baseUrl?: string;
   readonly model: string;
+  readonly assistantId?: string;
   readonly typewriter: boolean;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): TutorSettings {
   const c = vscode.workspace.getConfiguration(section);
-  const baseUrl = c.get<string>('baseUrl')?.trim() || env.OPENAI_BASE_URL?.trim() || undefined;
-  const protocol = c.get<string>('protocol') === 'assistants' ? 'assistants' : 'responses';
+  const providerSetting = c.get<string>('provider');
+  const provider = isProviderPreset(providerSetting) ? providerSetting : 'openai';
+  const protocol: Protocol = c.get<string>('protocol') === 'assistants' ? 'assistants' : 'responses';
+  const preset = presets[provider];
+  const baseUrl = c.get<string>('baseUrl')?.trim() || env.OPENAI_BASE_URL?.trim() || preset.baseUrl[protocol];
   return {
+    provider,
     protocol,
     baseUrl,
-    model: c.get<string>('model')?.trim() || defaultModel,
+    model: c.get<string>('model')?.trim() || preset.defaultModel,
+    assistantId: c.get<string>('assistantId')?.trim() || undefined,
     typewriter: c.get<boolean>('typewriter', true),
+  };
+}
+
+/** What createProvider needs, given the settings and the key. */
+export function providerConfig(s: TutorSettings, apiKey: string): ProviderConfig {
+  const preset = presets[s.provider];
+  return {
+    protocol: s.protocol,
+    apiKey,
+    baseUrl: s.baseUrl,
+    model: s.model,
+    assistantId: s.assistantId,
+    instructionsAsMessage: preset.instructionsAsMessage,
+    ...(preset.keyHeader ? { headers: { [preset.keyHeader]: apiKey } } : {}),
   };
 }
