@@ -34,8 +34,8 @@ function list(v: unknown): unknown[] {
 }
 
 interface CodeState {
-  /** Whether the authoritative code was sent (`code.done`). */
-  codeDone: boolean;
+  /** The authoritative code last sent (`code.done`); undefined until then. */
+  code: string | undefined;
   /** How many of the item's outputs were sent: the server lists them in order and repeats the list. */
   outputsSent: number;
   /** Whether the final status (`done`/`failed`) was sent. */
@@ -143,9 +143,9 @@ export class ResponsesMapper {
         const id = str(event.item_id);
         const code = str(event.code);
         const state = this.codeState(out, id);
-        if (id && state && code !== undefined) {
+        if (id && state && code !== undefined && code !== state.code) {
           out.push({ kind: 'code.done', id, code });
-          state.codeDone = true;
+          state.code = code;
         }
         break;
       }
@@ -299,7 +299,7 @@ export class ResponsesMapper {
     if (!id) return undefined;
     let state = this.code.get(id);
     if (!state) {
-      state = { codeDone: false, outputsSent: 0, settled: false };
+      state = { code: undefined, outputsSent: 0, settled: false };
       this.code.set(id, state);
       out.push({ kind: 'code.started', id, language: 'python' }, { kind: 'code.status', id, status: 'writing' });
     }
@@ -310,9 +310,11 @@ export class ResponsesMapper {
     const state = this.codeState(out, id);
     if (!state) return;
     const code = str(item.code);
-    if (!state.codeDone && code !== undefined) {
+    // The item's code is final too, but only sent if the stream did not already say it: some servers send the
+    // code only here (no `code.done` event), and a repeat would be noise.
+    if (state.code === undefined && code !== undefined) {
       out.push({ kind: 'code.done', id, code });
-      state.codeDone = true;
+      state.code = code;
     }
     const outputs = list(item.outputs);
     const containerId = str(item.container_id);
