@@ -10,7 +10,7 @@ import { chromium, type BrowserContext, type Frame, type Locator, type Page } fr
 import { REPO_ROOT, ensureCodeServer, log } from './install';
 
 export const EXTENSION_ID = 'code-tutor.code-tutor';
-export const DEFAULT_VSIX = path.join(REPO_ROOT, 'dist', 'code-tutor.vsix');
+export const DEFAULT_VSIX = process.env.CODE_TUTOR_E2E_VSIX ?? path.join(REPO_ROOT, 'dist', 'code-tutor.vsix');
 export const SAMPLE_WORKSPACE = path.join(REPO_ROOT, 'test', 'workspace');
 export const SCREENSHOTS_DIR = process.env.CODE_TUTOR_E2E_SCREENSHOTS ?? path.join(REPO_ROOT, 'test-results', 'screenshots');
 export const FAILURES_DIR = path.join(REPO_ROOT, 'test-results', 'e2e-failures');
@@ -74,6 +74,8 @@ export interface VsCode {
   runCommand(title: string): Promise<void>;
   /** Opens the F1 palette, types the text and returns the visible row labels without choosing one (Escape closes it). */
   paletteEntries(text: string): Promise<string[]>;
+  /** Answers an open input box (showInputBox / a quick input) with `text` and Enter, then waits for it to close. */
+  answerInput(text: string): Promise<void>;
   /** Opens a workspace file by its relative path through Quick Open (Ctrl+P) and waits for its tab. */
   openFile(relPath: string): Promise<void>;
   /** The inner frame of one of our webviews that contains an element matching `marker`; retries until it appears. */
@@ -245,7 +247,7 @@ export async function startCodeServer(opts: {
 export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
   const started = Date.now();
   const name = options.name ?? 'vscode';
-  const { codeServerBin } = await ensureCodeServer();
+  const { codeServerBin } = await ensureCodeServer({ quiet: true });
   const runDir = path.join(REPO_ROOT, '.e2e', `${name}-${timestamp()}-${process.pid}`);
   // socket paths must stay under 108 characters, so the server's TMPDIR is short and outside the run dir
   const tmp = fs.mkdtempSync(path.join('/tmp', 'ct-'));
@@ -289,7 +291,9 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
   const saveFailureArtifacts = async (label = 'failure') => {
     const dir = path.join(FAILURES_DIR, `${path.basename(runDir)}-${label}`.replace(/[^\w.-]+/g, '_'));
     fs.mkdirSync(dir, { recursive: true });
-    if (fs.existsSync(logFile)) fs.copyFileSync(logFile, path.join(dir, 'code-server.log'));
+    for (const file of [logFile, path.join(runDir, 'browser-console.log')]) {
+      if (fs.existsSync(file)) fs.copyFileSync(file, path.join(dir, path.basename(file)));
+    }
     const logsRoot = path.join(dirs.userData, 'logs');
     if (fs.existsSync(logsRoot)) fs.cpSync(logsRoot, path.join(dir, 'vscode-logs'), { recursive: true });
     if (page && !page.isClosed()) await page.screenshot({ path: path.join(dir, 'screenshot.png') }).catch(() => undefined);
@@ -309,6 +313,11 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
     });
     context.setDefaultTimeout(options.timeoutMs ?? 30_000);
     page = context.pages()[0] ?? (await context.newPage());
+    // the workbench's and the webviews' console, for failure reports
+    const consoleLog = fs.createWriteStream(path.join(runDir, 'browser-console.log'));
+    page.on('console', (message) => consoleLog.write(`[${message.type()}] ${message.text()}\n`));
+    page.on('pageerror', (error) => consoleLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
+    page.on('close', () => consoleLog.end());
     const target = new URL(server.url);
     target.searchParams.set('folder', workspaceDir);
     await page.goto(target.toString());
@@ -358,6 +367,13 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
       await rowsFor(text).first().waitFor({ state: 'visible' }).catch(() => undefined);
       const labels = await quickInput.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
       return labels.map((l) => l.replace(/\s+/g, ' ').trim());
+    },
+
+    async answerInput(text) {
+      await quickInputBox.waitFor({ state: 'visible' });
+      await quickInputBox.fill(text);
+      await p.keyboard.press('Enter');
+      await quickInput.waitFor({ state: 'hidden' });
     },
 
     async openFile(relPath) {

@@ -74,10 +74,10 @@ function run(command: string, args: readonly string[], options: { cwd?: string; 
   });
 }
 
-export async function ensureAptPackages(): Promise<void> {
+export async function ensureAptPackages(options: { quiet?: boolean } = {}): Promise<void> {
   const missing = missingAptPackages();
   if (missing.length === 0) {
-    log(`apt packages present: ${APT_PACKAGES.join(' ')}`);
+    if (!options.quiet) log(`apt packages present: ${APT_PACKAGES.join(' ')}`);
     return;
   }
   const started = Date.now();
@@ -143,10 +143,13 @@ async function seedRipgrepCache(codeServerDir: string, tmpDir: string, env: Node
   }
 }
 
-/** Ensures code-server@CODE_SERVER_VERSION is installed under CACHE_ROOT with node 24. Idempotent. */
-export async function ensureCodeServer(): Promise<CodeServerInstall> {
+/**
+ * Ensures code-server@CODE_SERVER_VERSION is installed under CACHE_ROOT with node 24. Idempotent.
+ * `quiet` prints nothing when everything is already there.
+ */
+export async function ensureCodeServer(options: { quiet?: boolean } = {}): Promise<CodeServerInstall> {
   const started = Date.now();
-  await ensureAptPackages();
+  await ensureAptPackages(options);
   const { nodeBin, nodeDir } = findNode24();
   const installDir = path.join(CACHE_ROOT, `code-server-${CODE_SERVER_VERSION}`);
   const entry = path.join(installDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -170,6 +173,8 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
       npm_config_fund: 'false',
       npm_config_update_notifier: 'false',
       TMPDIR: tmpDir,
+      // node-gyp compiles with `make -j<JOBS>`: use every core for argon2, kerberos, sqlite and friends
+      JOBS: process.env.JOBS ?? 'max',
     };
     // Leftovers from an enclosing `npm run` would otherwise point the nested installs at the repo.
     for (const key of Object.keys(env)) {
@@ -191,13 +196,13 @@ export async function ensureCodeServer(): Promise<CodeServerInstall> {
     fs.rmSync(tmpDir, { recursive: true, force: true });
     fs.writeFileSync(marker, `code-server@${CODE_SERVER_VERSION} node ${nodeBin} ${new Date().toISOString()}\n`);
     log(`installed code-server@${CODE_SERVER_VERSION} in ${seconds(installStarted)}`);
-  } else {
+  } else if (!options.quiet) {
     log(`code-server@${CODE_SERVER_VERSION} cached in ${installDir}`);
   }
 
   // Rewritten every time: the checkout (and so node 24's path) may move between runs.
   fs.writeFileSync(wrapper, `#!/bin/sh\nexec "${nodeBin}" "${entry}" "$@"\n`, { mode: 0o755 });
-  log(`ready in ${seconds(started)}`);
+  if (!options.quiet) log(`code-server ready in ${seconds(started)}`);
   return { codeServerBin: wrapper, nodeBin };
 }
 

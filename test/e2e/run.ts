@@ -25,8 +25,8 @@ async function main(): Promise<number> {
     return 1;
   }
   log(`running ${files.length} e2e file(s) with ${nodeBin}: ${files.join(' ')}`);
-  // spec for people on stderr; TAP on stdout so the run closes with node's usual `# pass N` / `# fail N` lines
-  const reporters = ['--test-reporter=spec', '--test-reporter-destination=stderr', '--test-reporter=tap', '--test-reporter-destination=stdout'];
+  // spec for a person at a terminal; otherwise (CI, logs) TAP, which closes with node's usual `# pass N` / `# fail N`
+  const reporters = [`--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`];
   const args = ['--import', 'tsx', '--test', '--test-concurrency=1', ...reporters, ...files];
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(nodeBin, args, { cwd: REPO_ROOT, stdio: 'inherit' });
