@@ -8,7 +8,7 @@ import { ChatView } from './render/chatView';
 import { registerToolkit } from './ui/toolkit';
 
 function start(): void {
-  registerToolkit();
+  void registerToolkit();
   const host = connectHost(window);
   let root = document.getElementById('code-tutor-root');
   if (!root) {

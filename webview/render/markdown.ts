@@ -11,7 +11,6 @@ const safeLink = /^(https?:\/\/|mailto:)/i;
 /** True for the only link targets we let through. */
 export function isSafeHref(href: string): boolean {
   // Browsers drop tabs/newlines and leading spaces/control characters inside URLs: judge what the browser would see.
-  // eslint-disable-next-line no-control-regex
   const clean = href.replace(/[\u0000-\u0020\u007f]/g, '');
   return safeLink.test(clean);
 }
@@ -90,6 +89,12 @@ export class BlockSplitter {
       const line = text.slice(start, nl).replace(/\r$/, '');
       this.scanPos = nl + 1;
       this.scanLine(line, start, nl + 1, found);
+    }
+    // The line being written already starts a new block if its first character says so: freeze the block before it
+    // now rather than when this (possibly long) line ends.
+    const first = text[this.scanPos];
+    if (!this.fence && this.prevBlank && first !== undefined && first !== ' ' && first !== '\t' && first !== '\r' && first !== '\n') {
+      this.boundary(this.scanPos, found);
     }
     return found;
   }

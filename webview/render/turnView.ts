@@ -4,7 +4,7 @@
  * changed items alone.
  */
 import type { ErrorKind, StreamEvent } from '../../src/shared/events';
-import type { HostAction, Turn, UiStrings } from '../../src/shared/protocol';
+import { actionsForError, errorHeadlineKey, type HostAction, type Turn, type UiStrings } from '../../src/shared/protocol';
 import { reduce, type RunTranscript, type TranscriptItem } from '../../src/shared/transcript';
 import { createButton } from '../ui/toolkit';
 import { CodeView } from './codeBlock';
@@ -24,22 +24,6 @@ export interface TurnContext {
 }
 
 type ItemView = TextView | CodeView | ToolView;
-
-/** The next step each kind of failure offers. */
-export function actionsFor(kind: ErrorKind | string): HostAction[] {
-  switch (kind) {
-    case 'auth':
-    case 'usage':
-      return ['setApiKey', 'openSettings'];
-    case 'quota':
-    case 'not_found':
-    case 'bad_request':
-    case 'tool_unsupported':
-      return ['openSettings', 'retry'];
-    default:
-      return ['retry'];
-  }
-}
 
 function findItem(items: readonly TranscriptItem[], id: string): TranscriptItem | undefined {
   for (let i = items.length - 1; i >= 0; i--) if (items[i].id === id) return items[i];
@@ -230,15 +214,19 @@ export class TurnView {
       mark = doc.createElement('div');
       mark.className = 'run-end run-error';
       mark.setAttribute('role', 'alert');
+      const kind = run.error && Object.hasOwn(errorHeadlineKey, run.error.kind) ? (run.error.kind as ErrorKind) : undefined;
+      const headline = doc.createElement('div');
+      headline.className = 'run-error-headline';
+      headline.textContent = kind ? s[errorHeadlineKey[kind]] : s.failed;
       const msg = doc.createElement('div');
       msg.className = 'run-error-message';
-      msg.textContent = run.error ? String(run.error.message) : s.failed;
+      msg.textContent = run.error ? String(run.error.message) : '';
       const actions = doc.createElement('div');
       actions.className = 'run-error-actions';
-      for (const a of actionsFor(run.error?.kind ?? '')) {
+      for (const a of kind ? actionsForError(kind) : (['retry'] as const)) {
         actions.append(createButton(doc, { label: s[a], className: 'run-action', onClick: () => this.ctx.action(a) }));
       }
-      mark.append(msg, actions);
+      mark.append(headline, msg, actions);
     }
     if (mark) this.answer.append(mark);
   }

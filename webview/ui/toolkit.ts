@@ -2,15 +2,18 @@
  * The one file that knows about @vscode/webview-ui-toolkit (archived upstream): swapping it out stays a change here.
  * Renderers ask for a button through `createButton`; they never name a toolkit element themselves.
  */
-import { provideVSCodeDesignSystem, vsCodeButton } from '@vscode/webview-ui-toolkit';
 
-let registered = false;
+let registered: Promise<void> | undefined;
 
-/** Define the toolkit's custom elements. Call once, before anything is rendered. */
-export function registerToolkit(): void {
-  if (registered) return;
-  registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton());
+/**
+ * Define the toolkit's custom elements (buttons created earlier upgrade in place). The toolkit is loaded here, on
+ * demand, so the renderers (and their unit tests, which run without a browser) never load it.
+ */
+export function registerToolkit(): Promise<void> {
+  registered ??= import('@vscode/webview-ui-toolkit').then(({ provideVSCodeDesignSystem, vsCodeButton }) => {
+    provideVSCodeDesignSystem().register(vsCodeButton());
+  });
+  return registered;
 }
 
 export interface ButtonOptions {
