@@ -28,7 +28,14 @@ function start(): void {
   motion.addEventListener('change', () => {
     if (motion.matches) view.showAll();
   });
-  host.onMessage((m) => view.handle(m));
+  host.onMessage((m) => {
+    try {
+      view.handle(m);
+    } catch (err) {
+      // A message that passed the guard but still broke a renderer must not take the view down with it.
+      console.error('code-tutor: could not apply a host message', err);
+    }
+  });
   host.post({ type: 'ready' });
 }
 

@@ -63,7 +63,10 @@ export class ChatView {
     this.question = doc.createElement('textarea');
     this.question.id = 'question';
     this.question.rows = 2;
-    this.question.maxLength = maxQuestionLength;
+    // Too long is refused (and shown), never silently cut: no maxlength, which would truncate a paste.
+    this.question.addEventListener('input', () => {
+      this.question.setAttribute('aria-invalid', String(this.question.value.length > maxQuestionLength));
+    });
     this.question.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();

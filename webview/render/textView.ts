@@ -10,6 +10,11 @@ import { safeCut, Typewriter } from './typewriter';
 
 /** Tail markdown re-rendered per frame at most (characters); a longer tail is re-rendered every few frames. */
 export const tailBudgetPerFrame = 8_000;
+/**
+ * Frozen blocks are grouped in chunks; a chunk off screen is skipped by layout (CSS `content-visibility: auto`), so
+ * the browser's layout per frame stays bounded too, not only our own work.
+ */
+const blocksPerChunk = 24;
 
 export class TextView {
   readonly el: HTMLElement;
@@ -27,6 +32,8 @@ export class TextView {
   private tailSkips = 0;
   private fence: { readonly start: number; readonly view: IncrementalCode } | null = null;
   private fenceMore = false;
+  private chunk: HTMLElement | null = null;
+  private chunkBlocks = 0;
 
   constructor(
     private readonly doc: Document,
@@ -83,6 +90,7 @@ export class TextView {
     this.tailRendered = null;
     this.fence = null;
     this.shownLen = -1;
+    this.chunk = null;
     while (this.el.firstChild !== this.tailEl) this.el.removeChild(this.el.firstChild!);
     this.tailEl.replaceChildren();
     // Show the corrected text at once: the learner has read most of it already.
@@ -91,10 +99,21 @@ export class TextView {
     this.typewriter.finish();
   }
 
+  private freeze(block: string): void {
+    if (!this.chunk || this.chunkBlocks >= blocksPerChunk) {
+      this.chunk = this.doc.createElement('div');
+      this.chunk.className = 'md-chunk';
+      this.el.insertBefore(this.chunk, this.tailEl);
+      this.chunkBlocks = 0;
+    }
+    this.chunk.append(sanitizedFragment(this.doc, renderMarkdown(block)));
+    this.chunkBlocks++;
+  }
+
   private render(visible: string, final: boolean): void {
     for (const b of this.splitter.advance(visible)) {
       const block = visible.slice(this.frozenEnd, b);
-      if (block.trim() !== '') this.el.insertBefore(sanitizedFragment(this.doc, renderMarkdown(block)), this.tailEl);
+      if (block.trim() !== '') this.freeze(block);
       this.frozenEnd = b;
       this.tailRendered = null;
     }
