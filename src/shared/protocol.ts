@@ -96,6 +96,7 @@ export const uiStringKeys = [
   'save',
   'selection',
   'thinking',
+  'dismiss',
   'retryWithoutCodeInterpreter',
   'errorAuth',
   'errorRateLimit',

@@ -32,6 +32,7 @@ export function uiStrings(): UiStrings {
     save: t('Save'),
     selection: t('Selected code'),
     thinking: t('Thinking…'),
+    dismiss: t('Dismiss'),
     retryWithoutCodeInterpreter: t('Continue without the code interpreter'),
     errorAuth: t('The API key was rejected or is missing.'),
     errorRateLimit: t('The server is rate limiting requests. Wait a moment, then retry.'),

@@ -214,7 +214,7 @@ export class ChatView {
         }),
       );
     }
-    const dismiss = createButton(doc, { label: '✕', className: 'notice-dismiss', appearance: 'icon', onClick: () => el.remove() });
+    const dismiss = createButton(doc, { label: '✕', ariaLabel: s.dismiss, className: 'notice-dismiss', appearance: 'icon', onClick: () => el.remove() });
     el.append(msg, buttons, dismiss);
     this.notices.append(el);
   }
