@@ -72,6 +72,8 @@ export interface VsCode {
   readonly logFile: string;
   /** Runs a command by its title ("Code Tutor: Ask Assistant") from the F1 command palette. */
   runCommand(title: string): Promise<void>;
+  /** Opens the F1 palette filtered to `title` and waits (reopening it) until that exact command's row shows; leaves it open. */
+  showCommand(title: string, timeoutMs?: number): Promise<Locator>;
   /** Opens the F1 palette, types the text and returns the visible row labels without choosing one (Escape closes it). */
   paletteEntries(text: string): Promise<string[]>;
   /** Answers an open input box (showInputBox / a quick input) with `text` and Enter, then waits for it to close. */
@@ -318,9 +320,7 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
     page.on('console', (message) => consoleLog.write(`[${message.type()}] ${message.text()}\n`));
     page.on('pageerror', (error) => consoleLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
     page.on('close', () => consoleLog.end());
-    const target = new URL(server.url);
-    target.searchParams.set('folder', workspaceDir);
-    await page.goto(target.toString());
+    await page.goto(`${server.url}/?folder=${encodeURI(workspaceDir)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.part.statusbar').waitFor({ timeout: 60_000 });
   } catch (error) {
@@ -341,6 +341,22 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
     await quickInputBox.fill(prefix);
   };
 
+  /**
+   * Waits until the quick input we filled with `value` has gone: hidden, or reused by the next prompt (a command
+   * that asks with showInputBox reopens the same widget at once, so "hidden" alone may never be seen).
+   */
+  const quickInputDone = async (value: string) => {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const visible = await quickInput.isVisible().catch(() => false);
+      if (!visible) return;
+      const current = await quickInputBox.inputValue({ timeout: 1000 }).catch(() => undefined);
+      if (current !== undefined && current !== value) return;
+      await sleep(50);
+    }
+    throw new Error(`the quick input still shows "${value}" 10 s after Enter`);
+  };
+
   const rowsFor = (text: string): Locator => quickInput.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
 
   const vs: VsCode = {
@@ -353,13 +369,30 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
     userDataDir: dirs.userData,
     logFile,
 
+    async showCommand(title, timeoutMs = 30_000) {
+      // Right after start the palette may open before the extension's commands are registered, and an open
+      // palette does not pick them up later: reopen it until the row shows.
+      const deadline = Date.now() + timeoutMs;
+      const exact = p.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) });
+      for (;;) {
+        await openQuickInput('F1', `>${title}`);
+        const row = rowsFor(title).filter({ has: exact }).first();
+        try {
+          await row.waitFor({ state: 'visible', timeout: Math.max(1000, Math.min(4000, deadline - Date.now())) });
+          return row;
+        } catch (error) {
+          if (Date.now() >= deadline) {
+            const shown = await quickInput.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts().catch(() => []);
+            throw new Error(`command "${title}" not in the palette after ${timeoutMs / 1000} s; it showed ${JSON.stringify(shown)}`, { cause: error });
+          }
+        }
+      }
+    },
+
     async runCommand(title) {
-      await openQuickInput('F1', `>${title}`);
-      // prefer the row whose label is exactly the title; the palette may also show partial matches
-      const row = rowsFor(title).filter({ has: p.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
-      await row.first().waitFor({ state: 'visible' });
-      await row.first().click();
-      await quickInput.waitFor({ state: 'hidden' }).catch(() => undefined);
+      const row = await vs.showCommand(title);
+      await row.click();
+      await quickInputDone(`>${title}`);
     },
 
     async paletteEntries(text) {
@@ -373,7 +406,7 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
       await quickInputBox.waitFor({ state: 'visible' });
       await quickInputBox.fill(text);
       await p.keyboard.press('Enter');
-      await quickInput.waitFor({ state: 'hidden' });
+      await quickInputDone(text);
     },
 
     async openFile(relPath) {

@@ -57,9 +57,8 @@ async function main(): Promise<number> {
   await installExtension(codeServerBin, DEFAULT_VSIX, userDataDir, extensionsDir, env, logFile);
   const server = await startCodeServer({ codeServerBin, runDir: profile, userDataDir, extensionsDir, workspaceDir: SAMPLE_WORKSPACE, env, logFile, port: await freePort(8080) });
 
-  const url = new URL(server.url);
-  url.searchParams.set('folder', SAMPLE_WORKSPACE);
-  process.stdout.write(`\nCode Tutor is running in VS Code at:\n\n    ${url.toString()}\n\nOpen it in a browser on this machine. Log: ${logFile}\nPress Ctrl-C to stop.\n\n`);
+  const url = `${server.url}/?folder=${encodeURI(SAMPLE_WORKSPACE)}`;
+  process.stdout.write(`\nCode Tutor is running in VS Code at:\n\n    ${url}\n\nOpen it in a browser on this machine. Log: ${logFile}\nPress Ctrl-C to stop.\n\n`);
 
   return new Promise<number>((resolve) => {
     const shutdown = (why: string) => {
