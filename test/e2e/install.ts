@@ -104,7 +104,7 @@ export async function ensureAptPackages(options: { quiet?: boolean } = {}): Prom
  * themselves and seed that file with a tarball of Debian's rg. 4.139.1 uses `@vscode/ripgrep-universal` instead,
  * which ships its binaries and has no install script, so there is nothing to seed and we say so.
  */
-async function seedRipgrepCache(codeServerDir: string, tmpDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+export async function seedRipgrepCache(codeServerDir: string, tmpDir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const versions = new Set<string>();
   for (const lock of ['lib/vscode/npm-shrinkwrap.json', 'lib/vscode/package-lock.json', 'npm-shrinkwrap.json']) {
     const file = path.join(codeServerDir, lock);
