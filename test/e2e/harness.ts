@@ -246,11 +246,13 @@ export async function startCodeServer(opts: {
   return { child, port, url, logFile: opts.logFile, kill };
 }
 
+let runCounter = 0;
+
 export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
   const started = Date.now();
   const name = options.name ?? 'vscode';
   const { codeServerBin } = await ensureCodeServer({ quiet: true });
-  const runDir = path.join(REPO_ROOT, '.e2e', `${name}-${timestamp()}-${process.pid}`);
+  const runDir = path.join(REPO_ROOT, '.e2e', `${name}-${timestamp()}-${process.pid}-${++runCounter}`);
   // socket paths must stay under 108 characters, so the server's TMPDIR is short and outside the run dir
   const tmp = fs.mkdtempSync(path.join('/tmp', 'ct-'));
   const dirs = {
