@@ -1,5 +1,12 @@
 // `npm run test:e2e`: installs code-server if needed, then runs test/e2e/*.e2e.ts one file at a time with node's
 // test runner under node 24. Expects the packaged extension at dist/code-tutor.vsix (`npm run package`).
+//
+//   npm run test:e2e -- smoke        only the files whose name contains "smoke"
+//   CODE_TUTOR_E2E_VSIX=path         test another .vsix
+//   CODE_TUTOR_E2E_KEEP=1            keep each run dir under .e2e/ (profile, logs, workspace copy) after a pass
+//   CODE_TUTOR_E2E_CACHE=dir         where code-server is installed (default ~/.cache/code-tutor-e2e)
+//   CODE_TUTOR_E2E_SCREENSHOTS=dir   where screenshots go (default test-results/screenshots)
+// A failed test leaves its code-server log, VS Code logs, browser console and a screenshot in test-results/e2e-failures/.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
