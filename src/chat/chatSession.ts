@@ -100,7 +100,8 @@ export class ChatSession implements vscode.Disposable {
     this.turns = [...this.turns, turn];
     if (!('stream' in provider)) {
       this._onDidChange.fire({ type: 'turnStarted', turn });
-      this.apply(turn.id, { kind: 'run.finished', status: 'failed', error: provider });
+      const event: StreamEvent = { kind: 'run.finished', status: 'failed', error: provider };
+      this.apply(turn.id, event, reduce(turn.run, event));
       this.persist();
       return true;
     }
@@ -109,7 +110,8 @@ export class ChatSession implements vscode.Disposable {
     const run = RunStream.start(provider, request);
     this.running = { turnId: turn.id, run };
     this._onDidChange.fire({ type: 'turnStarted', turn });
-    run.on('event', (e) => this.apply(turn.id, e));
+    // RunStream already reduced the event: take its snapshot instead of reducing a second time.
+    run.on('event', (e, snapshot) => this.apply(turn.id, e, snapshot));
     void run.done().then((t) => this.finish(turn.id, t));
     return true;
   }
@@ -130,11 +132,11 @@ export class ChatSession implements vscode.Disposable {
     this._onDidChange.fire({ type: 'reset' });
   }
 
-  private apply(turnId: string, event: StreamEvent): void {
-    const i = this.turns.findIndex((t) => t.id === turnId);
+  private apply(turnId: string, event: StreamEvent, run: RunTranscript): void {
+    const i = this.turns.findLastIndex((t) => t.id === turnId);
     if (i < 0) return; // the chat was reset meanwhile
     const next = this.turns.slice();
-    next[i] = { ...next[i], run: reduce(next[i].run, event) };
+    next[i] = { ...next[i], run };
     this.turns = next;
     this._onDidChange.fire({ type: 'event', turnId, event });
   }

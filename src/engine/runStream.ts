@@ -166,8 +166,9 @@ export class RunStream implements AsyncIterable<StreamEvent> {
 
   private dispatch(e: StreamEvent, before: RunTranscript, after: RunTranscript): void {
     this.emit('event', e, after);
-    const item = 'id' in e ? after.items.find((it) => it.id === e.id) : undefined;
-    const existed = 'id' in e && before.items.some((it) => it.id === e.id);
+    // Events almost always touch the newest items: search from the end.
+    const item = 'id' in e ? after.items.findLast((it) => it.id === e.id) : undefined;
+    const existed = item !== undefined && before.items.length === after.items.length;
     if (item?.type === 'text') {
       if (!existed) this.emit('textCreated', item);
       if (e.kind === 'text.delta') this.emit('textDelta', e.delta, item);
