@@ -61,18 +61,23 @@ async function main(): Promise<number> {
   process.stdout.write(`\nCode Tutor is running in VS Code at:\n\n    ${url}\n\nOpen it in a browser on this machine. Log: ${logFile}\nPress Ctrl-C to stop.\n\n`);
 
   return new Promise<number>((resolve) => {
+    let stopping = false;
+    const done = (code: number) => {
+      fs.rmSync(dirs.tmp, { recursive: true, force: true });
+      resolve(code);
+    };
     const shutdown = (why: string) => {
+      if (stopping) return;
+      stopping = true;
       log(`stopping code-server (${why})`);
-      void server.kill().then(() => {
-        fs.rmSync(dirs.tmp, { recursive: true, force: true });
-        resolve(0);
-      });
+      void server.kill().then(() => done(0));
     };
     process.once('SIGINT', () => shutdown('Ctrl-C'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     server.child.once('exit', (exitCode, signal) => {
-      log(`code-server exited (${signal ?? `exit code ${exitCode}`}); see ${logFile}`);
-      resolve(exitCode ?? 1);
+      if (stopping) return;
+      log(`code-server exited on its own (${signal ?? `exit code ${exitCode}`}); see ${logFile}`);
+      void server.kill().then(() => done(exitCode || 1));
     });
   });
 }
