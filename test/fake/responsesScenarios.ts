@@ -251,7 +251,7 @@ export class ResponseBuilder {
   }
 }
 
-const TUTOR_CODE = `import csv
+export const TUTOR_CODE = `import csv
 
 squares = [n * n for n in range(1, 11)]
 total = sum(squares)
@@ -266,7 +266,7 @@ print('squares:', squares)
 print('total:', total)
 `;
 
-const TUTOR_LOGS = 'squares: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]\ntotal: 385\n';
+export const TUTOR_LOGS = 'squares: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]\ntotal: 385\n';
 
 function squaresCsv(): Buffer {
   const rows = ['n,square'];
@@ -306,7 +306,7 @@ export function tutorScenario(ctx: ResponsesContext, long = false): ResponsesPla
   return b.complete();
 }
 
-const PLOT_CODE = `import numpy as np
+export const PLOT_CODE = `import numpy as np
 import matplotlib.pyplot as plt
 
 x = np.linspace(0, 4 * np.pi, 200)

@@ -48,8 +48,14 @@ export const markdownStats = { renders: 0, renderedChars: 0 };
 export function renderMarkdown(src: string): string {
   markdownStats.renders++;
   markdownStats.renderedChars += src.length;
-  return md.render(src);
+  return md.render(src.replace(sandboxLink, '$1'));
 }
+
+/**
+ * The interpreter links its files as `[name](sandbox:/mnt/data/name)`: a path inside its container, not a place the
+ * learner can open. The file itself is shown (and saved) under its code block, so the link keeps only its label.
+ */
+const sandboxLink = /\[([^\]\n]+)\]\(sandbox:[^)\s]*\)/g;
 
 export { escapeHtml };
 

@@ -1,0 +1,77 @@
+/** Shared steps of the product's end-to-end tests: a fake model server, and what a person does in the chat. */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { type FakeServer, startFakeServer } from '../fake/server';
+import { type StartOptions, type VsCode, withVsCode } from './harness';
+
+/** Starts the fake server, then VS Code whose extension host talks to it, and stops both. */
+export async function withTutor(options: StartOptions, body: (vs: VsCode, server: FakeServer) => Promise<void>): Promise<void> {
+  const server = await startFakeServer();
+  try {
+    await withVsCode({ ...options, env: { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-e2e', ...options.env } }, (vs) => body(vs, server));
+  } finally {
+    await server.close();
+  }
+}
+
+/** Open the Code Tutor sidebar through its activity-bar icon, as a person would, and return its webview. */
+export async function openSidebar(vs: VsCode): Promise<Frame> {
+  await vs.page.locator('.activitybar .action-item a[aria-label^="Code Tutor"], .activitybar .action-item[aria-label^="Code Tutor"]').first().click();
+  return vs.webviewFrame('#code-tutor-root textarea#question', { view: true });
+}
+
+/** Type a question in the chat's message box and send it with Enter. */
+export async function ask(frame: Frame, question: string): Promise<void> {
+  const box = frame.locator('textarea#question');
+  await box.click();
+  await box.fill(question);
+  await box.press('Enter');
+}
+
+/** Wait until the n-th turn (1-based) has ended with the given status. */
+export async function waitForTurn(frame: Frame, n: number, status: string, timeoutMs = 60_000): Promise<void> {
+  await frame.locator(`.turn:nth-child(${n})[data-status="${status}"], .turn >> nth=${n - 1}`).first().waitFor({ state: 'attached', timeout: timeoutMs });
+  await frame.waitForFunction(
+    ([i, s]) => {
+      const turns = document.querySelectorAll('.turn');
+      return turns.length >= i && turns[i - 1].getAttribute('data-status') === s;
+    },
+    [n, status] as const,
+    { timeout: timeoutMs, polling: 100 },
+  );
+}
+
+/** Samples `measure` until it has grown at least `times` times while `done` is still false: proof of streaming. */
+export async function watchGrowth(measure: () => Promise<number>, done: () => Promise<boolean>, timeoutMs = 30_000): Promise<number[]> {
+  const seen: number[] = [];
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end && !(await done())) {
+    const v = await measure();
+    if (seen.length === 0 || v !== seen[seen.length - 1]) seen.push(v);
+    await new Promise((r) => setTimeout(r, 60));
+  }
+  return seen;
+}
+
+/** Poll `read` until `ok` says yes (or time runs out), and return the last value read. */
+export async function until<T>(read: () => T, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let v = read();
+  while (!ok(v) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = read();
+  }
+  return v;
+}
+
+export function readWorkspaceFile(vs: VsCode, rel: string): string {
+  return fs.readFileSync(path.join(vs.workspaceDir, rel), 'utf8');
+}
+
+export function responsesRequests(server: FakeServer) {
+  return server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses'));
+}
+
+export { assert };
