@@ -102,7 +102,6 @@ export class ChatSession implements vscode.Disposable {
       this._onDidChange.fire({ type: 'turnStarted', turn });
       const event: StreamEvent = { kind: 'run.finished', status: 'failed', error: provider };
       this.apply(turn.id, event, reduce(turn.run, event));
-      this.persist();
       return true;
     }
     const request: RunRequest = { question, conversation: this.conversation, codeInterpreter: this.codeInterpreter, tools: this.setup.tools() };
@@ -112,7 +111,6 @@ export class ChatSession implements vscode.Disposable {
     this._onDidChange.fire({ type: 'turnStarted', turn });
     // RunStream already reduced the event: take its snapshot instead of reducing a second time.
     run.on('event', (e, snapshot) => this.apply(turn.id, e, snapshot));
-    void run.done().then((t) => this.finish(turn.id, t));
     return true;
   }
 
@@ -138,12 +136,13 @@ export class ChatSession implements vscode.Disposable {
     const next = this.turns.slice();
     next[i] = { ...next[i], run };
     this.turns = next;
+    // The run is over as soon as its last event is in: listeners (the Stop button's context key) must see that now.
+    if (event.kind === 'run.finished') this.finish(turnId, run);
     this._onDidChange.fire({ type: 'event', turnId, event });
   }
 
   private finish(turnId: string, t: RunTranscript): void {
     if (this.running?.turnId === turnId) this.running = undefined;
-    if (!this.turns.some((x) => x.id === turnId)) return;
     // Continue from this answer only when the server finished it; a failed or stopped one may not exist there.
     if ((t.status === 'completed' || t.status === 'incomplete') && (t.responseId || t.threadId)) {
       this.conversation = {
