@@ -1,21 +1,14 @@
 /** Build the provider a configuration names. Shared by the extension and the CLI. */
 import type { Protocol, Provider } from './provider';
+import type { AssistantsProviderOptions } from './providers/assistants/assistantsProvider';
+import type { ResponsesProviderOptions } from './providers/responses/responsesProvider';
 import { AssistantsProvider } from './providers/assistants/assistantsProvider';
 import { ResponsesProvider } from './providers/responses/responsesProvider';
 
 export const defaultModel = 'gpt-5-mini';
 
-export interface ProviderConfig {
+export interface ProviderConfig extends ResponsesProviderOptions, AssistantsProviderOptions {
   readonly protocol: Protocol;
-  readonly apiKey: string;
-  readonly baseUrl?: string;
-  readonly model: string;
-  readonly instructions?: string;
-  readonly headers?: Record<string, string>;
-  /** Assistants: an existing assistant to use instead of creating one. */
-  readonly assistantId?: string;
-  /** Send the tutor instructions as a system message (servers that ignore `instructions`). */
-  readonly instructionsAsMessage?: boolean;
 }
 
 /** Check a base URL in the OPENAI_BASE_URL form; returns the reason it is unusable, or undefined. */

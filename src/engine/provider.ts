@@ -23,6 +23,20 @@ export interface RunRequest {
   readonly tools?: readonly FunctionTool[];
 }
 
+/** How to reach a server and what to ask it for; every protocol's provider takes these. */
+export interface ConnectionOptions {
+  readonly apiKey: string;
+  /** Same form as OPENAI_BASE_URL, e.g. http://127.0.0.1:8080/v1. Undefined: the protocol's OpenAI default. */
+  readonly baseUrl?: string;
+  readonly model: string;
+  /** The tutor's instructions (default: tutorInstructions). */
+  readonly instructions?: string;
+  /** Extra headers some gateways want (Azure's `api-key`). */
+  readonly headers?: Record<string, string>;
+  /** How many function tool rounds one question may take before we stop asking. */
+  readonly maxToolRounds?: number;
+}
+
 export type Protocol = 'responses' | 'assistants';
 export const protocols: readonly Protocol[] = ['responses', 'assistants'];
 

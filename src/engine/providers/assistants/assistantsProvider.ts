@@ -8,20 +8,14 @@ import type { StreamEvent } from '../../../shared/events';
 import { isAbortError, networkError, redactSecrets } from '../../errors';
 import { FileResolver, readCapped } from '../../files';
 import type { MapperEvent, SseMessage } from '../../mapperEvents';
-import { type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
+import { type ConnectionOptions, type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
 import { runToolCall } from '../../tools/functionTool';
 import { AssistantsClient, AssistantsHttpError, type Json, type StreamStart, type ToolOutput } from './assistantsClient';
 import { AssistantsMapper } from './assistantsMapper';
 
-export interface AssistantsProviderOptions {
-  readonly apiKey: string;
-  readonly baseUrl?: string;
-  readonly model: string;
-  readonly instructions?: string;
-  readonly headers?: Record<string, string>;
+export interface AssistantsProviderOptions extends ConnectionOptions {
   /** An existing assistant to use (`codeTutor.assistantId`); otherwise one is created and remembered by the chat. */
   readonly assistantId?: string;
-  readonly maxToolRounds?: number;
   /** Poll interval for the create-and-poll fallback. */
   readonly pollIntervalMs?: number;
   readonly fetch?: typeof fetch;

@@ -8,22 +8,13 @@ import type { StreamEvent } from '../../../shared/events';
 import { errorFromHttp, isAbortError, kindFromCode, networkError, redactSecrets } from '../../errors';
 import { FileResolver, readCapped } from '../../files';
 import type { MapperEvent } from '../../mapperEvents';
-import { type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
+import { type ConnectionOptions, type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
 import { runToolCall } from '../../tools/functionTool';
 import { ResponsesMapper } from './responsesMapper';
 
-export interface ResponsesProviderOptions {
-  readonly apiKey: string;
-  /** Same form as OPENAI_BASE_URL, e.g. http://127.0.0.1:8080/v1. Undefined: the SDK's default. */
-  readonly baseUrl?: string;
-  readonly model: string;
-  readonly instructions?: string;
-  /** Extra headers some gateways want (Azure's api-key is sent by the SDK from apiKey). */
-  readonly headers?: Record<string, string>;
+export interface ResponsesProviderOptions extends ConnectionOptions {
   /** Send the instructions as a system message (DashScope's Responses endpoint ignores `instructions`). */
   readonly instructionsAsMessage?: boolean;
-  /** How many function tool rounds one question may take before we stop asking. */
-  readonly maxToolRounds?: number;
 }
 
 type InputItem = Record<string, unknown>;
