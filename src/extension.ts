@@ -1,6 +1,6 @@
 /** activate(): build the services, register commands and views, push one root disposable. Nothing else. */
 import * as vscode from 'vscode';
-import { ChatSession, type RunSetup } from './chat/chatSession';
+import { ChatSession, type RunSetup, type SessionChange } from './chat/chatSession';
 import { explainSelection } from './commands/explainSelection';
 import { EditorTracker } from './commands/insertCode';
 import { ApiKeyStore, providerLabel } from './config/apiKey';
@@ -68,7 +68,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const sidebar = new ChatSidebarProvider(sidebarSession, deps);
   const panel = new ChatPanel(panelSession, deps);
 
-  const updateRunning = () => void vscode.commands.executeCommand('setContext', 'codeTutor.running', sidebarSession.isRunning || panelSession.isRunning);
+  // The context key drives the Stop button. It changes only when a run starts or ends, so it is set then and not
+  // once per streamed delta (each setContext is a round trip to the workbench).
+  let running = false;
+  const updateRunning = (c: SessionChange) => {
+    if (c.type === 'event' && c.event.kind !== 'run.finished') return;
+    const now = sidebarSession.isRunning || panelSession.isRunning;
+    if (now === running) return;
+    running = now;
+    void vscode.commands.executeCommand('setContext', 'codeTutor.running', now);
+  };
   const busy = () => void vscode.window.showInformationMessage(vscode.l10n.t('The tutor is still answering. Wait for it, or run "Code Tutor: Stop".'));
 
   context.subscriptions.push(
