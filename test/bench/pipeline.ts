@@ -14,7 +14,7 @@ import { type RunTranscript, emptyTranscript, reduce, reduceAll } from '../../sr
 import { median, timePasses } from './measure';
 import { type Cell, num, printTable } from './table';
 
-const fixturesDir = resolve(__dirname, '../../../shared/fixtures');
+const fixturesDir = resolve(__dirname, '../fixtures/recorded');
 
 /** The mapper's requests for the I/O shell (file downloads, tool rounds) never reach the reducer. */
 export function isStreamEvent(e: MapperEvent): e is StreamEvent {

@@ -6,14 +6,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { WireEvent } from './wire';
 
-/** Where the recordings live: `$CODE_TUTOR_FIXTURES`, else `../shared/fixtures` next to the repository. */
+/** Where the recordings live: `$CODE_TUTOR_FIXTURES`, else the copies in `test/fixtures/recorded` (see its README). */
 export function fixturesDir(): string {
-  const candidates = [
-    process.env.CODE_TUTOR_FIXTURES,
-    path.resolve(__dirname, '../../../shared/fixtures'),
-    '/work/shared/fixtures',
-  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
-  return candidates.find((p) => existsSync(p)) ?? candidates[candidates.length - 1]!;
+  return process.env.CODE_TUTOR_FIXTURES || path.resolve(__dirname, '../fixtures/recorded');
 }
 
 /** The names of the Responses recordings, e.g. `openai-code-interpreter-tool.1` (without `.chunks.txt`). */

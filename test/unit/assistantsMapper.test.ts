@@ -14,7 +14,7 @@ import { SseDecoder } from '../../src/engine/sse';
 import { AssistantsMapper } from '../../src/engine/providers/assistants/assistantsMapper';
 
 const builtDir = resolve(__dirname, '../fixtures/assistants');
-const recordedDir = resolve(__dirname, '../../../shared/fixtures/openai-assistants');
+const recordedDir = resolve(__dirname, '../fixtures/recorded/openai-assistants');
 const recordedName = 'openllmetry.test_streaming_new_assistant_with_events_with_content.run-stream.sse.txt';
 
 function built(name: string): Buffer {

@@ -56,7 +56,7 @@ function transcriptOf(r: Result) {
 
 /** The code and logs of the real recording, read from the fixture itself. */
 function recordedCalls(): { code: string; logs: string[] }[] {
-  const lines = readFileSync(join(root, '..', 'shared', 'fixtures', 'openai-responses', 'openai-code-interpreter-tool.1.chunks.txt'), 'utf8').split('\n');
+  const lines = readFileSync(join(root, 'test', 'fixtures', 'recorded', 'openai-responses', 'openai-code-interpreter-tool.1.chunks.txt'), 'utf8').split('\n');
   const calls: { code: string; logs: string[] }[] = [];
   for (const l of lines) {
     const e = JSON.parse(l);

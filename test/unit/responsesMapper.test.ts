@@ -1,5 +1,5 @@
 /**
- * ResponsesMapper against every recorded Responses stream in ../shared/fixtures/openai-responses, through the real
+ * ResponsesMapper against every recorded Responses stream in test/fixtures/recorded/openai-responses, through the real
  * SSE layer, whole and split at byte boundaries; plus the cases the recordings do not show (completed-only servers,
  * image outputs, odd and malformed input).
  */
@@ -13,7 +13,7 @@ import type { FileRefEvent, MapperEvent, RequiresActionEvent, SseMessage } from 
 import { ResponsesMapper } from '../../src/engine/providers/responses/responsesMapper';
 import { SseDecoder, encodeSse } from '../../src/engine/sse';
 
-const fixturesDir = resolve(__dirname, '../../../shared/fixtures/openai-responses');
+const fixturesDir = resolve(__dirname, '../fixtures/recorded/openai-responses');
 const enc = new TextEncoder();
 
 type Wire = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- recorded JSON, read freely in tests

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { SseMessage } from '../../src/engine/mapperEvents';
 import { SseDecoder, encodeSse, readSse } from '../../src/engine/sse';
 
-const fixturesDir = resolve(__dirname, '../../../shared/fixtures/openai-responses');
+const fixturesDir = resolve(__dirname, '../fixtures/recorded/openai-responses');
 const enc = new TextEncoder();
 
 /** A `.chunks.txt` recording (one JSON event per line, framing removed) framed again as real SSE. */
