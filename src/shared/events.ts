@@ -9,6 +9,9 @@
 /** How a run ended, or where it is. */
 export type RunStatus = 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'incomplete';
 
+/** Where an interpreter call ran: the provider's hosted tool, Pyodide in the extension host, or the learner's Python. */
+export type CodeRuntime = 'hosted' | 'pyodide' | 'python';
+
 /** The life of one interpreter call, as the learner sees it. */
 export type CodeStatus = 'writing' | 'running' | 'done' | 'failed';
 
@@ -68,7 +71,7 @@ export type StreamEvent =
   /** The full text of an item: authoritative, replaces what the deltas built. */
   | { readonly kind: 'text.done'; readonly id: string; readonly text: string }
   /** The interpreter began writing a block of code. */
-  | { readonly kind: 'code.started'; readonly id: string; readonly language: string }
+  | { readonly kind: 'code.started'; readonly id: string; readonly language: string; readonly runtime?: CodeRuntime }
   | { readonly kind: 'code.delta'; readonly id: string; readonly delta: string }
   /** The full code of a call: authoritative. */
   | { readonly kind: 'code.done'; readonly id: string; readonly code: string }

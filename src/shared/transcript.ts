@@ -3,7 +3,7 @@
  * The host, the webview and the CLI all use this same code, so what is shown live, what is restored from history
  * and what `--transcript` prints can never disagree.
  */
-import type { CodeOutput, CodeStatus, RunError, RunStatus, StreamEvent } from './events';
+import type { CodeOutput, CodeRuntime, CodeStatus, RunError, RunStatus, StreamEvent } from './events';
 
 export interface TextItem {
   readonly type: 'text';
@@ -18,6 +18,8 @@ export interface CodeItem {
   readonly code: string;
   readonly status: CodeStatus;
   readonly outputs: readonly CodeOutput[];
+  /** Where it ran; absent means the provider's hosted interpreter. */
+  readonly runtime?: CodeRuntime;
 }
 
 export interface ToolItem {
@@ -104,7 +106,10 @@ export function reduce(t: RunTranscript, e: StreamEvent): RunTranscript {
       return upsertText(t, e.id, () => e.text);
     case 'code.started':
       if (indexOf(t.items, e.id) >= 0) return t;
-      return { ...t, items: [...t.items, { type: 'code', id: e.id, language: e.language, code: '', status: 'writing', outputs: [] }] };
+      return {
+        ...t,
+        items: [...t.items, { type: 'code', id: e.id, language: e.language, code: '', status: 'writing', outputs: [], ...(e.runtime ? { runtime: e.runtime } : {}) }],
+      };
     case 'code.delta':
       return updateCode(t, e.id, (c) => ({ ...c, code: c.code + e.delta }));
     case 'code.done':
