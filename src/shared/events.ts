@@ -81,6 +81,12 @@ export type StreamEvent =
   /** A function tool call and, later, its result. */
   | { readonly kind: 'tool.call'; readonly id: string; readonly call: ToolCallInfo }
   | { readonly kind: 'tool.result'; readonly id: string; readonly output: string; readonly isError: boolean }
+  /** Hint/review mode (src/tutor/hintGuard.ts): a code block longer than `limit` lines was held back; this takes its place. */
+  | { readonly kind: 'withheld'; readonly id: string; readonly language: string; readonly lines: number; readonly limit: number }
+  /** Hint/review mode folded an interpreter call's code (`lines` over `limit`); its outputs still show. */
+  | { readonly kind: 'code.withheld'; readonly id: string; readonly lines: number; readonly limit: number }
+  /** The learner chose "Show the code anyway" for withheld item `id` (may come after run.finished). */
+  | { readonly kind: 'withheld.revealed'; readonly id: string; readonly code: string }
   /** The run ended. Exactly one per run; nothing follows it. */
   | { readonly kind: 'run.finished'; readonly status: Exclude<RunStatus, 'in_progress'>; readonly error?: RunError; readonly reason?: string };
 

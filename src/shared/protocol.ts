@@ -199,6 +199,9 @@ const streamEventKinds = new Set([
   'tool.call',
   'tool.result',
   'run.finished',
+  'withheld',
+  'code.withheld',
+  'withheld.revealed',
 ]);
 
 function isTranscript(v: unknown): boolean {

@@ -20,6 +20,24 @@ export interface CodeItem {
   readonly outputs: readonly CodeOutput[];
   /** Where it ran; absent means the provider's hosted interpreter. */
   readonly runtime?: CodeRuntime;
+  /** Hint/review mode folded this code (it is empty unless revealed); its outputs still show. */
+  readonly withheld?: WithheldInfo;
+}
+
+export interface WithheldInfo {
+  readonly lines: number;
+  readonly limit: number;
+  /** The learner chose "Show the code anyway"; recorded in the chat. */
+  readonly revealed?: boolean;
+}
+
+/** A code block of the explanation held back in hint/review mode, in the place it had in the text. */
+export interface WithheldItem extends WithheldInfo {
+  readonly type: 'withheld';
+  readonly id: string;
+  readonly language: string;
+  /** The code, once the learner chose to see it. */
+  readonly code?: string;
 }
 
 export interface ToolItem {
@@ -32,7 +50,7 @@ export interface ToolItem {
   readonly isError?: boolean;
 }
 
-export type TranscriptItem = TextItem | CodeItem | ToolItem;
+export type TranscriptItem = TextItem | CodeItem | ToolItem | WithheldItem;
 
 export interface RunTranscript {
   readonly status: RunStatus;
@@ -89,6 +107,7 @@ function updateCode(t: RunTranscript, id: string, change: (old: CodeItem) => Cod
 
 /** Apply one event. Pure: never mutates `t`. Events after `run.finished` are ignored. */
 export function reduce(t: RunTranscript, e: StreamEvent): RunTranscript {
+  if (e.kind === 'withheld.revealed') return reduceReveal(t, e);
   if (t.status !== 'in_progress') return t;
   switch (e.kind) {
     case 'run.started':
@@ -129,6 +148,9 @@ export function reduce(t: RunTranscript, e: StreamEvent): RunTranscript {
       if (!old || old.type !== 'tool') return t;
       return { ...t, items: replaceAt(t.items, i, { ...old, result: e.output, isError: e.isError }) };
     }
+    case 'withheld':
+    case 'code.withheld':
+      return reduceWithheld(t, e);
     case 'run.finished': {
       // Blocks still writing or running when the run stops did not finish: say so instead of spinning forever.
       const settle = e.status !== 'completed';
@@ -142,6 +164,25 @@ export function reduce(t: RunTranscript, e: StreamEvent): RunTranscript {
       return never;
     }
   }
+}
+
+/** Hint/review mode: a withheld text block becomes its own item; withheld interpreter code folds its code item. */
+function reduceWithheld(t: RunTranscript, e: Extract<StreamEvent, { kind: 'withheld' | 'code.withheld' }>): RunTranscript {
+  if (e.kind === 'withheld') {
+    if (indexOf(t.items, e.id) >= 0) return t;
+    const item: WithheldItem = { type: 'withheld', id: e.id, language: e.language, lines: e.lines, limit: e.limit };
+    return { ...t, items: [...t.items, item] };
+  }
+  return updateCode(t, e.id, (c) => ({ ...c, code: '', withheld: { lines: e.lines, limit: e.limit } }));
+}
+
+/** "Show the code anyway": the only change a finished run still accepts. */
+function reduceReveal(t: RunTranscript, e: Extract<StreamEvent, { kind: 'withheld.revealed' }>): RunTranscript {
+  const i = indexOf(t.items, e.id);
+  const old = i >= 0 ? t.items[i] : undefined;
+  if (old?.type === 'withheld') return { ...t, items: replaceAt(t.items, i, { ...old, code: e.code, revealed: true }) };
+  if (old?.type === 'code' && old.withheld) return { ...t, items: replaceAt(t.items, i, { ...old, code: e.code, withheld: { ...old.withheld, revealed: true } }) };
+  return t;
 }
 
 /** Fold a whole list of events. */
@@ -164,6 +205,7 @@ export interface TranscriptJson {
   error: null | { kind: string; message: string };
   items: Array<
     | { type: 'text'; text: string }
+    | { type: 'withheld'; language: string; lines: number; revealed?: true }
     | {
         type: 'code';
         language: string;
@@ -179,7 +221,9 @@ export function toTranscriptJson(t: RunTranscript): TranscriptJson {
   const items: TranscriptJson['items'] = [];
   for (const it of t.items) {
     if (it.type === 'text') items.push({ type: 'text', text: it.text });
+    else if (it.type === 'withheld') items.push({ type: 'withheld', language: it.language, lines: it.lines, ...(it.revealed ? { revealed: true as const } : {}) });
     else if (it.type === 'code') {
+      if (it.withheld) items.push({ type: 'withheld', language: it.language, lines: it.withheld.lines, ...(it.withheld.revealed ? { revealed: true as const } : {}) });
       items.push({
         type: 'code',
         language: it.language,
