@@ -1,14 +1,19 @@
 /**
  * The terminal client on the same engine as the extension:
  *   node dist/cli.js ask "<question>" [--protocol responses|assistants] [--base-url URL] [--model M] [--transcript]
+ *                        [--mode explain|hint|review] [--course .codetutor.json]
  * Exit codes: 0 completed, 1 failed or incomplete, 2 bad usage, 130 interrupted (Ctrl-C keeps what arrived).
  */
+import { readFileSync, statSync } from 'node:fs';
 import { cliMessages, format } from './cli/messages';
 import { baseUrlProblem, createProvider, defaultModel } from './engine/createProvider';
 import { type Protocol, protocols } from './engine/provider';
 import { RunStream } from './engine/runStream';
 import type { CodeOutput } from './shared/events';
 import { base64ByteLength, toTranscriptJson } from './shared/transcript';
+import { type CourseProblem, type CourseRules, defaultRules, effectiveMode, maxCourseFileBytes, parseCourseRules } from './tutor/courseRules';
+import { isTutorMode, type TutorMode } from './tutor/modes';
+import { guardedProvider, tutorRequest } from './tutor/tutorRun';
 
 const msg = cliMessages();
 
@@ -18,6 +23,8 @@ interface CliArgs {
   baseUrl?: string;
   model: string;
   transcript: boolean;
+  mode?: TutorMode;
+  course?: string;
 }
 
 class UsageError extends Error {}
@@ -30,6 +37,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let baseUrl = env.OPENAI_BASE_URL || undefined;
   let model = env.CODE_TUTOR_MODEL || defaultModel;
   let transcript = false;
+  let mode: TutorMode | undefined;
+  let course: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -54,6 +63,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
       case '--transcript':
         transcript = true;
         break;
+      case '--mode': {
+        const m = value();
+        if (!isTutorMode(m)) throw new UsageError(format(msg.badMode, m));
+        mode = m;
+        break;
+      }
+      case '--course':
+        course = value();
+        break;
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -68,7 +86,43 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     const problem = baseUrlProblem(baseUrl);
     if (problem) throw new UsageError(problem);
   }
-  return { question, protocol, baseUrl, model, transcript };
+  return { question, protocol, baseUrl, model, transcript, mode, course };
+}
+
+function problemText(p: CourseProblem): string {
+  switch (p.kind) {
+    case 'tooLarge':
+      return format(msg.problem.tooLarge, String(p.bytes));
+    case 'badJson':
+      return format(msg.problem.badJson, p.detail);
+    case 'notObject':
+      return msg.problem.notObject;
+    case 'unknownField':
+      return format(msg.problem.unknownField, p.field);
+    case 'badField':
+      return format(msg.problem.badField, p.field, p.expected);
+    default: {
+      const never: never = p;
+      return never;
+    }
+  }
+}
+
+/** The course rules of `--course FILE`; a file that cannot be used is a usage error that names the problem. */
+export function readCourse(file: string | undefined): CourseRules {
+  if (!file) return defaultRules;
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > maxCourseFileBytes) throw new UsageError(format(msg.courseProblem, file, problemText({ kind: 'tooLarge', bytes: size })));
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(format(msg.courseUnreadable, file, e instanceof Error ? e.message : String(e)));
+  }
+  const parsed = parseCourseRules(text);
+  if (!parsed.ok) throw new UsageError(format(msg.courseProblem, file, problemText(parsed.problem)));
+  return parsed.rules;
 }
 
 function describeOutput(o: CodeOutput): string {
@@ -79,8 +133,14 @@ function describeOutput(o: CodeOutput): string {
 
 async function main(argv: readonly string[]): Promise<number> {
   let args: CliArgs;
+  let rules: CourseRules;
+  let mode: TutorMode;
   try {
     args = parseArgs(argv, process.env);
+    rules = readCourse(args.course);
+    const effective = effectiveMode(rules, 'explain', args.mode);
+    if (args.mode && effective.mode !== args.mode) throw new UsageError(format(msg.modeNotAllowed, args.mode, effective.allowed.join(', ')));
+    mode = effective.mode;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     if (e.message) process.stderr.write(`${e.message}\n\n`);
@@ -100,7 +160,8 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
 
-  const run = RunStream.start(provider, { question: { text: args.question } });
+  const tutor = { mode, rules };
+  const run = RunStream.start(guardedProvider(provider, tutor).provider, tutorRequest({ question: { text: args.question } }, tutor));
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130); // a second Ctrl-C leaves at once
@@ -120,6 +181,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const newline = () => {
       if (!atLineStart) write('\n');
     };
+    const printedCode = new Map<string, number>();
     run
       .on('textCreated', () => newline())
       .on('textDelta', (d) => write(d))
@@ -128,6 +190,15 @@ async function main(argv: readonly string[]): Promise<number> {
         write(`\n── ${msg.code} (${c.language}) ──\n`);
       })
       .on('codeDelta', (d) => write(d))
+      // In hint and review mode short code arrives whole at the end: print what the deltas did not.
+      .on('codeDone', (c) => write(c.code.slice(printedCode.get(c.id) ?? 0)))
+      .on('event', (e) => {
+        if (e.kind === 'code.delta') printedCode.set(e.id, (printedCode.get(e.id) ?? 0) + e.delta.length);
+        if (e.kind === 'withheld' || e.kind === 'code.withheld') {
+          newline();
+          write(`${format(msg.withheld, String(e.lines), e.kind === 'withheld' ? e.language || '?' : 'python', String(e.limit), mode)}\n`);
+        }
+      })
       .on('output', (o) => {
         newline();
         write(`── ${msg.output} ──\n`);

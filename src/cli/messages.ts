@@ -1,11 +1,13 @@
 /** The terminal client's strings, English and Simplified Chinese, picked from LC_ALL / LC_MESSAGES / LANG. */
 const en = {
-  usage: `Usage: code-tutor ask "<question>" [--protocol responses|assistants] [--base-url URL] [--model MODEL] [--transcript]
+  usage: `Usage: code-tutor ask "<question>" [--protocol responses|assistants] [--base-url URL] [--model MODEL] [--transcript] [--mode explain|hint|review] [--course FILE]
 
   --protocol     wire protocol (default: responses)
   --base-url     server base URL, same form as OPENAI_BASE_URL (default: $OPENAI_BASE_URL, else OpenAI)
   --model        model name (default: $CODE_TUTOR_MODEL, else %s)
   --transcript   print only one line of JSON when the run ends
+  --mode         explain | hint | review (default: the course's defaultMode, else explain)
+  --course       a course rules file (.codetutor.json)
 
 The API key is read from OPENAI_API_KEY.`,
   noKey: 'No API key: set the OPENAI_API_KEY environment variable.',
@@ -21,6 +23,18 @@ The API key is read from OPENAI_API_KEY.`,
   tool: 'tool',
   stopped: '[stopped — the run was cancelled; what arrived is kept above]',
   incomplete: '[the answer is incomplete: %s]',
+  badMode: 'Unknown mode "%s": use explain, hint or review.',
+  modeNotAllowed: 'The course does not allow %s mode; it allows: %s.',
+  courseUnreadable: 'Cannot read the course file %s: %s',
+  courseProblem: 'The course file %s is not usable: %s',
+  withheld: '[withheld: %s lines of %s code, longer than the %s lines %s mode shows]',
+  problem: {
+    tooLarge: 'the file is too large (%s bytes)',
+    badJson: 'it is not valid JSON (%s)',
+    notObject: 'it must be a JSON object ({ … })',
+    unknownField: 'unknown field "%s"',
+    badField: '"%s" must be %s',
+  },
   error: {
     auth: 'The server rejected the API key (%s). Check OPENAI_API_KEY.',
     rate_limit: 'Rate limited by the server (%s). Wait a moment and try again.',
@@ -38,12 +52,14 @@ The API key is read from OPENAI_API_KEY.`,
 type Messages = typeof en;
 
 const zhCn: Messages = {
-  usage: `用法: code-tutor ask "<问题>" [--protocol responses|assistants] [--base-url URL] [--model 模型] [--transcript]
+  usage: `用法: code-tutor ask "<问题>" [--protocol responses|assistants] [--base-url URL] [--model 模型] [--transcript] [--mode explain|hint|review] [--course 文件]
 
   --protocol     线路协议（默认: responses）
   --base-url     服务器基础 URL，格式同 OPENAI_BASE_URL（默认: $OPENAI_BASE_URL，否则为 OpenAI）
   --model        模型名称（默认: $CODE_TUTOR_MODEL，否则为 %s）
   --transcript   运行结束时只输出一行 JSON
+  --mode         explain | hint | review（默认: 课程的 defaultMode，否则为 explain）
+  --course       课程规则文件（.codetutor.json）
 
 API 密钥从 OPENAI_API_KEY 读取。`,
   noKey: '没有 API 密钥: 请设置环境变量 OPENAI_API_KEY。',
@@ -59,6 +75,18 @@ API 密钥从 OPENAI_API_KEY 读取。`,
   tool: '工具',
   stopped: '[已停止 — 运行已取消；已收到的内容保留在上方]',
   incomplete: '[回答不完整: %s]',
+  badMode: '未知模式 "%s": 请使用 explain、hint 或 review。',
+  modeNotAllowed: '课程不允许 %s 模式；允许的模式: %s。',
+  courseUnreadable: '无法读取课程文件 %s: %s',
+  courseProblem: '课程文件 %s 不可用: %s',
+  withheld: '[已隐藏: %s 行 %s 代码，超过了 %s 行（%s 模式的上限）]',
+  problem: {
+    tooLarge: '文件过大（%s 字节）',
+    badJson: '不是有效的 JSON（%s）',
+    notObject: '必须是一个 JSON 对象（{ … }）',
+    unknownField: '未知字段 "%s"',
+    badField: '"%s" 必须是 %s',
+  },
   error: {
     auth: '服务器拒绝了 API 密钥（%s）。请检查 OPENAI_API_KEY。',
     rate_limit: '服务器限流（%s）。请稍候再试。',

@@ -21,6 +21,12 @@ export interface RunRequest {
   readonly codeInterpreter?: boolean;
   /** Read-only tools the tutor may call. */
   readonly tools?: readonly FunctionTool[];
+  /**
+   * The effective instructions of this request (standing instructions + mode + course rules, src/tutor/instructions.ts).
+   * Every provider sends them on every request: Responses `instructions` (or the system message), the Assistants
+   * run's `instructions`, chat completions' system message. Absent: the provider's own (ConnectionOptions.instructions).
+   */
+  readonly instructions?: string;
 }
 
 /** How to reach a server and what to ask it for; every protocol's provider takes these. */

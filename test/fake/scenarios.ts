@@ -71,6 +71,8 @@ const BUILT_IN: readonly ScenarioInfo[] = [
   { name: 'assistants:requires-action', kind: 'assistants', description: 'get_selection function call → requires_action → submit → completes' },
   { name: 'assistants:no-stream', kind: 'assistants', description: 'stream:true refused with 400; create + poll works' },
   { name: 'assistants:slow', kind: 'assistants', description: 'assistants:tutor, longer, 250 ms between events', delayMs: SLOW_DELAY_MS },
+  { name: 'solution', kind: 'responses', description: 'ignores hint mode: a complete 15-line solution in a fence, then run by the interpreter' },
+  { name: 'assistants:solution', kind: 'assistants', description: 'solution, as an Assistants run' },
 ];
 
 /** Every scenario name, the recorded Responses streams included (`fixture:<file name without .chunks.txt>`). */

@@ -33,6 +33,7 @@ import {
   type ResponsesContext,
   type ResponsesPlan,
 } from './responsesScenarios';
+import { runSolution, solutionScenario } from './tutorScenarios';
 import {
   DEFAULT_DELAY_MS,
   fits,
@@ -802,6 +803,8 @@ class FakeServerImpl {
         return functionFollowUpScenario(ctx);
       case 'completed-only':
         return completedOnlyScenario(ctx);
+      case 'solution':
+        return solutionScenario(ctx);
       default:
         return fail(400, `fake server: scenario "${chosen.name}" has no Responses plan`, 'invalid_request_error', 'unknown_scenario');
     }
@@ -893,6 +896,7 @@ class FakeServerImpl {
       plot: 'assistants:tutor',
       slow: 'assistants:slow',
       'function-call': 'assistants:requires-action',
+      solution: 'assistants:solution',
     };
     const wanted = markers.scenario ?? 'tutor';
     const name = aliases[wanted] ?? wanted;
@@ -961,6 +965,9 @@ class FakeServerImpl {
           break;
         case 'assistants:slow':
           runTutor(builder, cleaned, this.newImage(), true);
+          break;
+        case 'assistants:solution':
+          runSolution(builder);
           break;
         default:
           runTutor(builder, cleaned, this.newImage());

@@ -1,11 +1,14 @@
 /**
- * Tutor scenarios (issue 6): a model that ignores hint mode and answers with a complete 15-line solution, for the
- * hint guard's tests. `solution` answers /responses, `assistants:solution` an Assistants run.
+ * Tutor scenarios (issue 6): a model that ignores hint mode and answers with a complete 15-line solution — in the
+ * explanation's text as a fenced block, then again as interpreter code with its output — for the hint guard's tests.
+ * `solution` answers /responses, `assistants:solution` an Assistants run (the `solution` marker maps to it there).
  */
+import type { RunBuilder } from './assistantsScenarios';
 import { ResponseBuilder, type ResponsesContext, type ResponsesPlan } from './responsesScenarios';
 
 export const SOLUTION_INTRO = 'Here is a complete solution to your exercise.';
 export const SOLUTION_OUTRO = 'Run it with a few numbers to check it.';
+export const SOLUTION_AFTER_RUN = 'The primes below 30 are printed above.';
 
 /** 15 lines, each distinctive enough that a leak of any one of them is found. */
 export const SOLUTION_CODE = `def is_prime(candidate_number):
@@ -25,9 +28,25 @@ export const SOLUTION_CODE = `def is_prime(candidate_number):
 print([n for n in range(30) if is_prime(n)])
 `;
 
+export const SOLUTION_LOGS = '[2, 3, 5, 7, 11, 13, 17, 19, 23, 29]\n';
+
 export const SOLUTION_TEXT = `${SOLUTION_INTRO}\n\n\`\`\`python\n${SOLUTION_CODE}\`\`\`\n\n${SOLUTION_OUTRO}`;
 
-/** The whole solution in the explanation's text, as one fenced block between two sentences. */
+/** Responses: the solution in the text, then run by the interpreter, then one more sentence. */
 export function solutionScenario(ctx: ResponsesContext): ResponsesPlan {
-  return new ResponseBuilder(ctx.body).start().message(SOLUTION_TEXT).complete();
+  return new ResponseBuilder(ctx.body)
+    .start()
+    .message(SOLUTION_TEXT)
+    .codeInterpreter(SOLUTION_CODE, [{ type: 'logs', logs: SOLUTION_LOGS }])
+    .message(SOLUTION_AFTER_RUN)
+    .complete();
+}
+
+/** Assistants: the same answer as a run. */
+export function runSolution(b: RunBuilder): void {
+  b.setStatus('in_progress');
+  b.message(SOLUTION_TEXT);
+  b.code(SOLUTION_CODE, SOLUTION_LOGS);
+  b.message(SOLUTION_AFTER_RUN);
+  b.complete();
 }

@@ -64,6 +64,8 @@ export class AssistantsProvider implements Provider {
       const content = questionText(request.question);
       const runBody: Json = {
         assistant_id: assistantId,
+        // The run's own instructions replace the assistant's for this run: mode and course rules on every request.
+        ...(request.instructions ? { instructions: request.instructions } : {}),
         ...(request.codeInterpreter === false ? { tools: tools.map(functionSpec) } : {}),
       };
       const startRun = async (): Promise<StreamStart> => {
@@ -154,7 +156,7 @@ export class AssistantsProvider implements Provider {
       {
         model: this.options.model,
         name: 'Code Tutor',
-        instructions: this.options.instructions ?? tutorInstructions,
+        instructions: request.instructions ?? this.options.instructions ?? tutorInstructions,
         tools: [...(request.codeInterpreter === false ? [] : [{ type: 'code_interpreter' }]), ...(request.tools ?? []).map(functionSpec)],
       },
       signal,

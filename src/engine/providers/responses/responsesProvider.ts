@@ -40,7 +40,7 @@ export class ResponsesProvider implements Provider {
       return readCapped(res);
     });
     const tools = request.tools ?? [];
-    const instructions = this.options.instructions ?? tutorInstructions;
+    const instructions = request.instructions ?? this.options.instructions ?? tutorInstructions;
     const asMessage = this.options.instructionsAsMessage === true;
     let input: string | InputItem[] = asMessage
       ? [
