@@ -17,8 +17,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/shared/**/*.ts', 'src/engine/**/*.ts', 'src/cli.ts', 'src/cli/**/*.ts', 'webview/**/*.ts'],
-    ignores: ['webview/ui/toolkit.ts'],
+    files: ['src/shared/**/*.ts', 'src/engine/**/*.ts', 'src/tutor/**/*.ts', 'src/cli.ts', 'src/cli/**/*.ts', 'webview/**/*.ts'],
+    ignores: ['webview/ui/toolkit.ts', 'src/tutor/courseWatcher.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noVscode, noToolkit] }] },
   },
   { files: ['webview/ui/toolkit.ts'], rules: { 'no-restricted-imports': ['error', { paths: [noVscode] }] } },

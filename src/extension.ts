@@ -2,23 +2,32 @@
 import * as vscode from 'vscode';
 import { ChatSession, type RunSetup, type SessionChange } from './chat/chatSession';
 import { explainSelection } from './commands/explainSelection';
+import { InstructionsDocuments, instructionsScheme } from './commands/showInstructions';
 import { EditorTracker } from './commands/insertCode';
 import { ApiKeyStore, providerLabel } from './config/apiKey';
-import { providerConfig, readSettings } from './config/settings';
+import { providerConfig, readDefaultMode, readSettings } from './config/settings';
 import { baseUrlProblem, createProvider } from './engine/createProvider';
 import { presets } from './engine/presets';
 import type { HostAction } from './shared/protocol';
 import { workspaceTools } from './tools/workspaceTools';
+import { CourseWatcher } from './tutor/courseWatcher';
+import { buildInstructions } from './tutor/instructions';
 import { ChatPanel, ChatSidebarProvider, sidebarViewId } from './views/chatViews';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Code Tutor', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const editors = new EditorTracker();
+  // Issue 6: the nearest .codetutor.json to the file being worked on, and the codeTutor.mode default.
+  const course = new CourseWatcher(() => editors.target()?.document.uri, log);
+  const tutorChanged = new vscode.EventEmitter<void>();
+  const tutor = { current: () => ({ rules: course.current.rules, defaultMode: readDefaultMode() }), onDidChange: tutorChanged.event };
+  const instructionsDocs = new InstructionsDocuments();
 
   const setup: RunSetup = {
     log,
     tools: () => workspaceTools(editors),
+    tutor: async () => ({ rules: (await course.refresh()).rules, defaultMode: readDefaultMode() }),
     async provider() {
       const s = readSettings();
       const apiKey = await keys.get(s.provider);
@@ -64,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }
   };
 
-  const deps = { extensionUri: context.extensionUri, log, editors, runAction };
+  const deps = { extensionUri: context.extensionUri, log, editors, runAction, tutor };
   const sidebar = new ChatSidebarProvider(sidebarSession, deps);
   const panel = new ChatPanel(panelSession, deps);
 
@@ -120,6 +129,20 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand('codeTutor.stop', () => {
         sidebarSession.stop();
         panelSession.stop();
+      }),
+      course,
+      tutorChanged,
+      course.onDidChange(() => tutorChanged.fire()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('codeTutor.mode')) tutorChanged.fire();
+      }),
+      instructionsDocs,
+      vscode.workspace.registerTextDocumentContentProvider(instructionsScheme, instructionsDocs),
+      vscode.commands.registerCommand('codeTutor.showInstructions', async () => {
+        // The chat in front; else the one that asked last. What it sent last, else what it would send now.
+        const session = panel.isActive || (panelSession.instructions && !sidebarSession.instructions) ? panelSession : sidebarSession;
+        const inputs = { rules: (await course.refresh()).rules, defaultMode: readDefaultMode() };
+        await instructionsDocs.show(session.instructions ?? buildInstructions({ mode: session.effectiveMode(inputs).mode, rules: inputs.rules }));
       }),
     ),
   );

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ProviderConfig } from '../engine/createProvider';
 import { type ProviderPreset, isProviderPreset, presets } from '../engine/presets';
 import type { Protocol } from '../engine/provider';
+import { isTutorMode, type TutorMode } from '../tutor/modes';
 
 export const section = 'codeTutor';
 
@@ -45,4 +46,10 @@ export function providerConfig(s: TutorSettings, apiKey: string): ProviderConfig
     instructionsAsMessage: preset.instructionsAsMessage,
     ...(preset.keyHeader ? { headers: { [preset.keyHeader]: apiKey } } : {}),
   };
+}
+
+/** `codeTutor.mode`: the mode a chat starts in, unless the course says otherwise. */
+export function readDefaultMode(): TutorMode {
+  const m = vscode.workspace.getConfiguration(section).get<string>('mode');
+  return isTutorMode(m) ? m : 'explain';
 }

@@ -4,6 +4,7 @@
  */
 import type { ErrorKind, StreamEvent } from './events';
 import type { RunTranscript } from './transcript';
+import { isTutorMode, type TutorMode } from '../tutor/modes';
 
 /** Code the learner selected, sent along with "Explain Selection". */
 export interface SelectionContext {
@@ -108,6 +109,17 @@ export const uiStringKeys = [
   'errorToolUnsupported',
   'errorProtocol',
   'errorUsage',
+  'modeLabel',
+  'modeExplain',
+  'modeHint',
+  'modeReview',
+  'modeSetByCourse',
+  'modeLocked',
+  'withheldTitle',
+  'withheldWhy',
+  'withheldCode',
+  'showCodeAnyway',
+  'revealed',
 ] as const;
 
 /** The headline string shown above a failed run's message, by kind. */
@@ -131,7 +143,23 @@ export type HostToWebview =
   | { readonly type: 'turnStarted'; readonly turn: Turn }
   | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent }
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string; readonly actions: readonly HostAction[] }
-  | { readonly type: 'settings'; readonly settings: ViewSettings };
+  | { readonly type: 'settings'; readonly settings: ViewSettings }
+  | { readonly type: 'tutor'; readonly tutor: TutorViewState };
+
+/** The mode and course rules in force for a chat, for its header (issue 6). */
+export interface TutorViewState {
+  readonly mode: TutorMode;
+  /** Modes the learner may switch to. */
+  readonly allowed: readonly TutorMode[];
+  /** The course allows one mode only: the switch is locked. */
+  readonly locked: boolean;
+  /** `course`: the course set this mode. */
+  readonly source: 'chat' | 'course' | 'setting';
+  /** The course's name, when a course file is in force. */
+  readonly course?: string;
+  readonly allowReveal: boolean;
+  readonly maxSolutionLines: number;
+}
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -140,7 +168,10 @@ export type WebviewToHost =
   | { readonly type: 'insertCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'copyCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'saveOutput'; readonly turnId: string; readonly itemId: string; readonly outputIndex: number }
-  | { readonly type: 'action'; readonly action: HostAction };
+  | { readonly type: 'action'; readonly action: HostAction }
+  | { readonly type: 'setMode'; readonly mode: TutorMode }
+  /** "Show the code anyway" for withheld item X of turn Y: the host has the code; the webview only names it. */
+  | { readonly type: 'reveal'; readonly turnId: string; readonly itemId: string };
 
 /** Longest question the webview may send; longer input is refused, not truncated. */
 export const maxQuestionLength = 20_000;
@@ -182,6 +213,10 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
       );
     case 'action':
       return hasOnlyKeys(m, ['type', 'action']) && typeof m.action === 'string' && (hostActions as readonly string[]).includes(m.action);
+    case 'setMode':
+      return hasOnlyKeys(m, ['type', 'mode']) && isTutorMode(m.mode);
+    case 'reveal':
+      return hasOnlyKeys(m, ['type', 'turnId', 'itemId']) && isId(m.turnId) && isId(m.itemId);
     default:
       return false;
   }
@@ -233,7 +268,23 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
       return (m.level === 'info' || m.level === 'error') && typeof m.text === 'string' && Array.isArray(m.actions);
     case 'settings':
       return isObject(m.settings) && typeof m.settings.typewriter === 'boolean';
+    case 'tutor':
+      return isTutorViewState(m.tutor);
     default:
       return false;
   }
+}
+
+function isTutorViewState(v: unknown): v is TutorViewState {
+  return (
+    isObject(v) &&
+    isTutorMode(v.mode) &&
+    Array.isArray(v.allowed) &&
+    v.allowed.every(isTutorMode) &&
+    typeof v.locked === 'boolean' &&
+    (v.source === 'chat' || v.source === 'course' || v.source === 'setting') &&
+    (v.course === undefined || typeof v.course === 'string') &&
+    typeof v.allowReveal === 'boolean' &&
+    typeof v.maxSolutionLines === 'number'
+  );
 }

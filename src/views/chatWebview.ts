@@ -4,10 +4,10 @@
  * requests by reference (insert *item X of turn Y* — never text the webview sends).
  */
 import * as vscode from 'vscode';
-import type { ChatSession } from '../chat/chatSession';
+import type { ChatSession, TutorInputs } from '../chat/chatSession';
 import { insertCode } from '../commands/insertCode';
 import { saveOutput } from '../commands/saveOutput';
-import { type HostAction, type HostToWebview, isWebviewToHost } from '../shared/protocol';
+import { type HostAction, type HostToWebview, isWebviewToHost, type TutorViewState } from '../shared/protocol';
 import { readSettings } from '../config/settings';
 import { uiStrings } from './uiStrings';
 import { renderWebviewHtml } from './webviewHtml';
@@ -18,6 +18,8 @@ export interface ChatWebviewDeps {
   readonly editors: { target(): vscode.TextEditor | undefined };
   /** Runs a host action (set key, open settings …) for this session. */
   runAction(action: HostAction, session: ChatSession): Promise<void>;
+  /** The course rules in force and the default mode (issue 6); absent: explain, no course. */
+  readonly tutor?: { current(): TutorInputs; readonly onDidChange: vscode.Event<unknown> };
 }
 
 export class ChatWebview implements vscode.Disposable {
@@ -36,9 +38,11 @@ export class ChatWebview implements vscode.Disposable {
       session.onDidChange((c) => {
         if (!this.ready) return;
         if (c.type === 'reset') this.sendSnapshot();
+        else if (c.type === 'mode') this.sendTutor();
         else if (c.type === 'turnStarted') this.post({ type: 'turnStarted', turn: c.turn });
         else this.post({ type: 'event', turnId: c.turnId, event: c.event });
       }),
+      ...(deps.tutor ? [deps.tutor.onDidChange(() => this.ready && this.sendTutor())] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (this.ready && e.affectsConfiguration('codeTutor.typewriter')) this.post({ type: 'settings', settings: { typewriter: readSettings().typewriter } });
       }),
@@ -56,6 +60,29 @@ export class ChatWebview implements vscode.Disposable {
 
   private sendSnapshot(): void {
     this.post({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: { typewriter: readSettings().typewriter } });
+    this.sendTutor();
+  }
+
+  private tutorInputs(): TutorInputs | undefined {
+    return this.deps.tutor?.current();
+  }
+
+  /** The header: the mode and the course rules in force. */
+  private sendTutor(): void {
+    const inputs = this.tutorInputs();
+    if (!inputs) return;
+    const e = this.session.effectiveMode(inputs);
+    const { rules } = inputs;
+    const tutor: TutorViewState = {
+      mode: e.mode,
+      allowed: e.allowed,
+      locked: e.locked,
+      source: e.source,
+      ...(rules.course ? { course: rules.course } : {}),
+      allowReveal: rules.allowReveal,
+      maxSolutionLines: rules.maxSolutionLines,
+    };
+    this.post({ type: 'tutor', tutor });
   }
 
   private async receive(m: unknown): Promise<void> {
@@ -99,6 +126,19 @@ export class ChatWebview implements vscode.Disposable {
       case 'action':
         await this.deps.runAction(m.action, this.session);
         return;
+      case 'setMode': {
+        const inputs = this.tutorInputs();
+        if (inputs && !this.session.setMode(m.mode, inputs)) this.notice('error', vscode.l10n.t('Your course does not allow this mode.'));
+        return;
+      }
+      case 'reveal': {
+        const inputs = this.tutorInputs();
+        if (!inputs?.rules.allowReveal) return this.notice('error', vscode.l10n.t('Your course does not allow showing withheld code.'));
+        const result = this.session.reveal(m.turnId, m.itemId);
+        if (result === 'running') this.notice('info', vscode.l10n.t('Wait until the answer is finished, then show the code.'));
+        else if (result === 'missing') this.notice('error', vscode.l10n.t('That code is no longer available.'));
+        return;
+      }
       default: {
         const never: never = m;
         return never;

@@ -44,5 +44,16 @@ export function uiStrings(): UiStrings {
     errorToolUnsupported: t('This server does not offer the code interpreter tool.'),
     errorProtocol: t('The server broke the streaming protocol.'),
     errorUsage: t('Code Tutor is not set up yet.'),
+    modeLabel: t('Tutor mode'),
+    modeExplain: t('Explain mode'),
+    modeHint: t('Hint mode'),
+    modeReview: t('Review mode'),
+    modeSetByCourse: t('{0}, set by your course'),
+    modeLocked: t('Your course sets the mode; it cannot be changed here.'),
+    withheldTitle: t('Code withheld: {0} lines of {1}'),
+    withheldWhy: t('{0} shows at most {1} lines of code at a time, so that you can work out the solution yourself.'),
+    withheldCode: t('The code of this run is withheld ({0} lines); its output is shown below.'),
+    showCodeAnyway: t('Show the code anyway'),
+    revealed: t('You chose to see this code.'),
   };
 }

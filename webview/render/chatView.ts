@@ -6,6 +6,7 @@ import type { HostAction, HostToWebview, Turn, UiStrings, ViewSettings, WebviewT
 import { maxQuestionLength } from '../../src/shared/protocol';
 import { createButton, setButtonDisabled } from '../ui/toolkit';
 import { TurnView, type TurnContext } from './turnView';
+import { modeLabel, TutorHeader } from './tutorHeader';
 
 export interface ChatViewDeps {
   readonly doc: Document;
@@ -37,6 +38,7 @@ export class ChatView {
   private readonly send: HTMLElement;
   private readonly stop: HTMLElement;
   private readonly ctx: TurnContext;
+  private readonly header: TutorHeader;
 
   constructor(private readonly deps: ChatViewDeps) {
     const { doc, root, post } = deps;
@@ -48,7 +50,10 @@ export class ChatView {
       copy: (turnId, itemId) => post({ type: 'copyCode', turnId, itemId }),
       save: (turnId, itemId, outputIndex) => post({ type: 'saveOutput', turnId, itemId, outputIndex }),
       action: (action) => post({ type: 'action', action }),
+      reveal: (turnId, itemId) => post({ type: 'reveal', turnId, itemId }),
+      modeLabel: () => modeLabel(this.strings!, this.header.current?.mode === 'review' ? 'review' : 'hint'),
     };
+    this.header = new TutorHeader(doc, post);
     root.classList.add('chat', 'loading');
     this.notices = doc.createElement('div');
     this.notices.className = 'notices';
@@ -79,7 +84,7 @@ export class ChatView {
     buttons.className = 'composer-buttons';
     buttons.append(this.stop, this.send);
     composer.append(this.question, buttons);
-    root.replaceChildren(this.notices, this.list, composer);
+    root.replaceChildren(this.header.el, this.notices, this.list, composer);
     this.list.append(this.empty);
     this.renderRunning();
   }
@@ -114,6 +119,11 @@ export class ChatView {
       case 'settings':
         this.settings = m.settings;
         if (!this.typewriterOn()) this.showAll();
+        break;
+      case 'tutor':
+        if (!this.strings) break; // the host sends it again after every snapshot
+        this.header.update(m.tutor, this.strings);
+        this.deps.root.classList.toggle('reveal-allowed', m.tutor.allowReveal);
         break;
       default: {
         const never: never = m;

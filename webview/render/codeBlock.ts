@@ -2,11 +2,12 @@
  * Code as it streams: an editor-like block highlighted one chunk of finished lines at a time (each line once),
  * then the whole block once when the code is final. `IncrementalCode` also renders a fence still open in text.
  */
-import type { CodeItem } from '../../src/shared/transcript';
+import type { CodeItem, WithheldInfo } from '../../src/shared/transcript';
 import type { UiStrings } from '../../src/shared/protocol';
 import { createButton, setButtonDisabled } from '../ui/toolkit';
 import { highlightToHtml, nextLineChunk, resolveLanguage } from './highlight';
 import { OutputsView } from './outputs';
+import { type WithheldContext, WithheldNotice } from './withheldView';
 import { sanitizedFragment } from './sanitize';
 
 /** New characters of whole lines highlighted per frame at most; the rest waits, shown plain, for the next frame. */
@@ -87,6 +88,8 @@ export interface CodeViewContext {
   readonly insert: (itemId: string) => void;
   readonly copy: (itemId: string) => void;
   readonly save: (itemId: string, outputIndex: number) => void;
+  /** Hint/review mode: what a folded (withheld) block needs for its notice. */
+  readonly withheld?: WithheldContext;
 }
 
 /** One interpreter call: header (language, status badge, Insert, Copy), the code, then its outputs. */
@@ -97,6 +100,8 @@ export class CodeView {
   private readonly insertButton: HTMLElement;
   private readonly copyButton: HTMLElement;
   private readonly outputs: OutputsView;
+  private readonly pre: HTMLElement;
+  private fold: WithheldNotice | null = null;
   private item: CodeItem;
   private codeFinal = false;
   private dirty = true;
@@ -140,6 +145,7 @@ export class CodeView {
 
     const pre = doc.createElement('pre');
     pre.className = 'code-pre';
+    this.pre = pre;
     this.code = new IncrementalCode(doc, item.language, 'code-source');
     pre.append(this.code.el);
 
@@ -169,8 +175,22 @@ export class CodeView {
     }
     setButtonDisabled(this.insertButton, !final || item.code === '');
     setButtonDisabled(this.copyButton, !final || item.code === '');
+    if (item.withheld) this.showWithheld(item.withheld);
     this.outputs.update(item.outputs);
     this.dirty = more;
     return more;
+  }
+
+  /** Hint/review mode folded this code: a notice instead of the code (shown once revealed), never Insert or Copy. */
+  private showWithheld(w: WithheldInfo): void {
+    if (!this.fold && this.ctx.withheld) {
+      this.fold = new WithheldNotice(this.ctx.withheld, 'code');
+      this.el.insertBefore(this.fold.el, this.pre);
+    }
+    this.fold?.update(w, this.item.language);
+    this.el.dataset.withheld = w.revealed ? 'revealed' : 'true';
+    this.pre.hidden = !w.revealed;
+    this.insertButton.hidden = true;
+    this.copyButton.hidden = true;
   }
 }

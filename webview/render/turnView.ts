@@ -12,6 +12,7 @@ import { highlightToHtml, resolveLanguage } from './highlight';
 import { sanitizedFragment } from './sanitize';
 import { TextView } from './textView';
 import { ToolView } from './toolView';
+import { WithheldView } from './withheldView';
 
 export interface TurnContext {
   readonly doc: Document;
@@ -21,9 +22,12 @@ export interface TurnContext {
   readonly copy: (turnId: string, itemId: string) => void;
   readonly save: (turnId: string, itemId: string, outputIndex: number) => void;
   readonly action: (action: HostAction) => void;
+  /** "Show the code anyway" for a withheld block (hint/review mode). */
+  readonly reveal: (turnId: string, itemId: string) => void;
+  readonly modeLabel: () => string;
 }
 
-type ItemView = TextView | CodeView | ToolView;
+type ItemView = TextView | CodeView | ToolView | WithheldView;
 
 function findItem(items: readonly TranscriptItem[], id: string): TranscriptItem | undefined {
   for (let i = items.length - 1; i >= 0; i--) if (items[i].id === id) return items[i];
@@ -168,9 +172,13 @@ export class TurnView {
             insert: (id) => ctx.insert(turnId, id),
             copy: (id) => ctx.copy(turnId, id),
             save: (id, i) => ctx.save(turnId, id, i),
+            withheld: this.withheldContext(item.id),
           },
           item,
         );
+        break;
+      case 'withheld':
+        view = new WithheldView(this.withheldContext(item.id), item);
         break;
       case 'tool':
         view = new ToolView(ctx.doc, ctx.strings, item);
@@ -189,7 +197,13 @@ export class TurnView {
       if (this.run.status !== 'in_progress') view.finish();
     } else if (view instanceof CodeView && item.type === 'code') view.change(item, authoritative);
     else if (view instanceof ToolView && item.type === 'tool') view.change(item);
+    else if (view instanceof WithheldView && item.type === 'withheld') view.change(item);
     this.dirty.add(view);
+  }
+
+  private withheldContext(itemId: string) {
+    const { ctx } = this;
+    return { doc: ctx.doc, strings: ctx.strings, modeLabel: ctx.modeLabel, running: () => this.run.status === 'in_progress', reveal: () => ctx.reveal(this.turn.id, itemId) };
   }
 
   private renderStatus(): void {
