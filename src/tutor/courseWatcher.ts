@@ -58,12 +58,19 @@ export class CourseWatcher implements vscode.Disposable {
   ) {
     const watcher = vscode.workspace.createFileSystemWatcher(`**/${courseFileName}`);
     const again = () => void this.refresh();
+    // A file being written fires more than once, and may be read half-written: read it once it settles.
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    const changed = () => {
+      clearTimeout(settle);
+      settle = setTimeout(again, 300);
+    };
     this.disposables.push(
       this._onDidChange,
       watcher,
-      watcher.onDidChange(again),
-      watcher.onDidCreate(again),
-      watcher.onDidDelete(again),
+      watcher.onDidChange(changed),
+      watcher.onDidCreate(changed),
+      watcher.onDidDelete(changed),
+      { dispose: () => clearTimeout(settle) },
       vscode.window.onDidChangeActiveTextEditor(again),
       vscode.workspace.onDidChangeWorkspaceFolders(again),
     );
@@ -86,7 +93,9 @@ export class CourseWatcher implements vscode.Disposable {
     }
     const key = JSON.stringify([next.file?.toString(), next.rules, next.problem]);
     this.state = next;
+    // Tell about a broken file once; once it is fixed, breaking it again is told again.
     if (next.problem && next.file) this.warn(next.file, next.problem, key);
+    else this.warned = '';
     if (key !== this.key) {
       this.key = key;
       this._onDidChange.fire(next);
