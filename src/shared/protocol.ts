@@ -108,6 +108,8 @@ export const uiStringKeys = [
   'errorToolUnsupported',
   'errorProtocol',
   'errorUsage',
+  'reasoning',
+  'noticeNoCodeTool',
 ] as const;
 
 /** The headline string shown above a failed run's message, by kind. */
@@ -199,6 +201,8 @@ const streamEventKinds = new Set([
   'tool.call',
   'tool.result',
   'run.finished',
+  'thinking.delta',
+  'notice',
 ]);
 
 function isTranscript(v: unknown): boolean {

@@ -44,5 +44,7 @@ export function uiStrings(): UiStrings {
     errorToolUnsupported: t('This server does not offer the code interpreter tool.'),
     errorProtocol: t('The server broke the streaming protocol.'),
     errorUsage: t('Code Tutor is not set up yet.'),
+    reasoning: t('Thought process'),
+    noticeNoCodeTool: t('This model can\'t run code here, so the tutor answers without the interpreter.'),
   };
 }

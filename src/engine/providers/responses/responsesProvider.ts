@@ -120,7 +120,7 @@ export class ResponsesProvider implements Provider {
   }
 }
 
-function finishFromError(e: unknown, signal?: AbortSignal): StreamEvent {
+export function finishFromError(e: unknown, signal?: AbortSignal): StreamEvent {
   if (isAbortError(e, signal)) return { kind: 'run.finished', status: 'cancelled' };
   if (e instanceof APIConnectionError) return { kind: 'run.finished', status: 'failed', error: networkError(e) };
   if (e instanceof APIError && e.status === undefined && e.error && typeof e.error === 'object') {
