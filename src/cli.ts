@@ -1,11 +1,14 @@
 /**
  * The terminal client on the same engine as the extension:
- *   node dist/cli.js ask "<question>" [--protocol responses|assistants] [--base-url URL] [--model M] [--transcript]
+ *   node dist/cli.js ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
+ *     [--local-interpreter pyodide|python] [--base-url URL] [--model M] [--transcript]
  * Exit codes: 0 completed, 1 failed or incomplete, 2 bad usage, 130 interrupted (Ctrl-C keeps what arrived).
  */
+import { type LocalInterpreterKind, createCliInterpreter, localInterpreterKinds } from './cli/localInterpreter';
 import { cliMessages, format } from './cli/messages';
 import { baseUrlProblem, createProvider, defaultModel } from './engine/createProvider';
 import { type Protocol, protocols } from './engine/provider';
+import type { LocalInterpreter } from './engine/interpreter/localInterpreter';
 import { RunStream } from './engine/runStream';
 import type { CodeOutput } from './shared/events';
 import { base64ByteLength, toTranscriptJson } from './shared/transcript';
@@ -18,6 +21,9 @@ interface CliArgs {
   baseUrl?: string;
   model: string;
   transcript: boolean;
+  /** hosted: the server's code interpreter (chat has none: there it means local); local: run_python here; off: none. */
+  interpreter: 'hosted' | 'local' | 'off';
+  localInterpreter: LocalInterpreterKind;
 }
 
 class UsageError extends Error {}
@@ -30,6 +36,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let baseUrl = env.OPENAI_BASE_URL || undefined;
   let model = env.CODE_TUTOR_MODEL || defaultModel;
   let transcript = false;
+  let interpreter: CliArgs['interpreter'] | undefined;
+  let localInterpreter: LocalInterpreterKind = 'pyodide';
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -54,6 +62,18 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
       case '--transcript':
         transcript = true;
         break;
+      case '--interpreter': {
+        const v = value();
+        if (v !== 'hosted' && v !== 'local' && v !== 'off') throw new UsageError(format(msg.badInterpreter, v));
+        interpreter = v;
+        break;
+      }
+      case '--local-interpreter': {
+        const v = value();
+        if (!(localInterpreterKinds as readonly string[]).includes(v)) throw new UsageError(format(msg.badLocalInterpreter, v));
+        localInterpreter = v as LocalInterpreterKind;
+        break;
+      }
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -68,7 +88,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     const problem = baseUrlProblem(baseUrl);
     if (problem) throw new UsageError(problem);
   }
-  return { question, protocol, baseUrl, model, transcript };
+  return { question, protocol, baseUrl, model, transcript, interpreter: interpreter ?? (protocol === 'chat' ? 'local' : 'hosted'), localInterpreter };
 }
 
 function describeOutput(o: CodeOutput): string {
@@ -100,7 +120,18 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
 
-  const run = RunStream.start(provider, { question: { text: args.question } });
+  // Chat completions have no hosted interpreter: there, code always runs locally (unless it is off).
+  const wantsLocal = args.interpreter === 'local' || (args.protocol === 'chat' && args.interpreter === 'hosted');
+  let local: LocalInterpreter | undefined;
+  if (wantsLocal) {
+    local = await createCliInterpreter(args.localInterpreter);
+    if (!local) process.stderr.write(`${format(msg.interpreterUnavailable, args.localInterpreter)}\n`);
+  }
+  const run = RunStream.start(provider, {
+    question: { text: args.question },
+    codeInterpreter: args.interpreter !== 'off' && !(wantsLocal && !local),
+    ...(local ? { localInterpreter: local } : {}),
+  });
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130); // a second Ctrl-C leaves at once
@@ -125,7 +156,20 @@ async function main(argv: readonly string[]): Promise<number> {
       .on('textDelta', (d) => write(d))
       .on('codeCreated', (c) => {
         newline();
-        write(`\n── ${msg.code} (${c.language}) ──\n`);
+        write(`\n── ${msg.code} (${c.language}${c.runtime && c.runtime !== 'hosted' ? `, ${c.runtime}` : ''}) ──\n`);
+      })
+      .on('event', (e, snapshot) => {
+        if (e.kind === 'thinking.delta') {
+          const item = snapshot.items.find((i) => i.id === e.id);
+          if (item?.type === 'thinking' && item.text === e.delta) {
+            newline();
+            write(`── ${msg.thinking} ──\n`);
+          }
+          write(e.delta);
+        } else if (e.kind === 'notice') {
+          newline();
+          write(`[${msg.notice[e.notice]}]\n`);
+        }
       })
       .on('codeDelta', (d) => write(d))
       .on('output', (o) => {
@@ -142,6 +186,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const t = await run.done();
   process.off('SIGINT', onSigint);
+  local?.dispose();
   if (args.transcript) {
     process.stdout.write(`${JSON.stringify(toTranscriptJson(t))}\n`);
   } else {
