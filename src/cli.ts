@@ -1,13 +1,16 @@
 /**
  * The terminal client on the same engine as the extension:
- *   node dist/cli.js ask "<question>" [--protocol responses|assistants] [--base-url URL] [--model M] [--transcript]
- *                        [--mode explain|hint|review] [--course .codetutor.json]
+ *   node dist/cli.js ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
+ *     [--local-interpreter pyodide|python] [--base-url URL] [--model M] [--transcript]
+ *     [--mode explain|hint|review] [--course .codetutor.json]
  * Exit codes: 0 completed, 1 failed or incomplete, 2 bad usage, 130 interrupted (Ctrl-C keeps what arrived).
  */
 import { readFileSync, statSync } from 'node:fs';
+import { type LocalInterpreterKind, createCliInterpreter, localInterpreterKinds } from './cli/localInterpreter';
 import { cliMessages, format } from './cli/messages';
 import { baseUrlProblem, createProvider, defaultModel } from './engine/createProvider';
 import { type Protocol, protocols } from './engine/provider';
+import type { LocalInterpreter } from './engine/interpreter/localInterpreter';
 import { RunStream } from './engine/runStream';
 import type { CodeOutput } from './shared/events';
 import { base64ByteLength, toTranscriptJson } from './shared/transcript';
@@ -25,6 +28,9 @@ interface CliArgs {
   transcript: boolean;
   mode?: TutorMode;
   course?: string;
+  /** hosted: the server's code interpreter (chat has none: there it means local); local: run_python here; off: none. */
+  interpreter: 'hosted' | 'local' | 'off';
+  localInterpreter: LocalInterpreterKind;
 }
 
 class UsageError extends Error {}
@@ -39,6 +45,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let transcript = false;
   let mode: TutorMode | undefined;
   let course: string | undefined;
+  let interpreter: CliArgs['interpreter'] | undefined;
+  let localInterpreter: LocalInterpreterKind = 'pyodide';
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -72,6 +80,18 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
       case '--course':
         course = value();
         break;
+      case '--interpreter': {
+        const v = value();
+        if (v !== 'hosted' && v !== 'local' && v !== 'off') throw new UsageError(format(msg.badInterpreter, v));
+        interpreter = v;
+        break;
+      }
+      case '--local-interpreter': {
+        const v = value();
+        if (!(localInterpreterKinds as readonly string[]).includes(v)) throw new UsageError(format(msg.badLocalInterpreter, v));
+        localInterpreter = v as LocalInterpreterKind;
+        break;
+      }
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -86,7 +106,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     const problem = baseUrlProblem(baseUrl);
     if (problem) throw new UsageError(problem);
   }
-  return { question, protocol, baseUrl, model, transcript, mode, course };
+  return { question, protocol, baseUrl, model, transcript, mode, course, interpreter: interpreter ?? (protocol === 'chat' ? 'local' : 'hosted'), localInterpreter };
 }
 
 function problemText(p: CourseProblem): string {
@@ -161,7 +181,24 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const tutor = { mode, rules };
-  const run = RunStream.start(guardedProvider(provider, tutor).provider, tutorRequest({ question: { text: args.question } }, tutor));
+  // Chat completions have no hosted interpreter: there, code always runs locally (unless it is off).
+  const wantsLocal = args.interpreter === 'local' || (args.protocol === 'chat' && args.interpreter === 'hosted');
+  let local: LocalInterpreter | undefined;
+  if (wantsLocal) {
+    local = await createCliInterpreter(args.localInterpreter);
+    if (!local) process.stderr.write(`${format(msg.interpreterUnavailable, args.localInterpreter)}\n`);
+  }
+  const run = RunStream.start(
+    guardedProvider(provider, tutor).provider,
+    tutorRequest(
+      {
+        question: { text: args.question },
+        codeInterpreter: args.interpreter !== 'off' && !(wantsLocal && !local),
+        ...(local ? { localInterpreter: local } : {}),
+      },
+      tutor,
+    ),
+  );
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) process.exit(130); // a second Ctrl-C leaves at once
@@ -187,7 +224,20 @@ async function main(argv: readonly string[]): Promise<number> {
       .on('textDelta', (d) => write(d))
       .on('codeCreated', (c) => {
         newline();
-        write(`\n── ${msg.code} (${c.language}) ──\n`);
+        write(`\n── ${msg.code} (${c.language}${c.runtime && c.runtime !== 'hosted' ? `, ${c.runtime}` : ''}) ──\n`);
+      })
+      .on('event', (e, snapshot) => {
+        if (e.kind === 'thinking.delta') {
+          const item = snapshot.items.find((i) => i.id === e.id);
+          if (item?.type === 'thinking' && item.text === e.delta) {
+            newline();
+            write(`── ${msg.thinking} ──\n`);
+          }
+          write(e.delta);
+        } else if (e.kind === 'notice') {
+          newline();
+          write(`[${msg.notice[e.notice]}]\n`);
+        }
       })
       .on('codeDelta', (d) => write(d))
       // In hint and review mode short code arrives whole at the end: print what the deltas did not.
@@ -213,6 +263,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const t = await run.done();
   process.off('SIGINT', onSigint);
+  local?.dispose();
   if (args.transcript) {
     process.stdout.write(`${JSON.stringify(toTranscriptJson(t))}\n`);
   } else {

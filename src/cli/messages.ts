@@ -1,8 +1,13 @@
 /** The terminal client's strings, English and Simplified Chinese, picked from LC_ALL / LC_MESSAGES / LANG. */
 const en = {
-  usage: `Usage: code-tutor ask "<question>" [--protocol responses|assistants] [--base-url URL] [--model MODEL] [--transcript] [--mode explain|hint|review] [--course FILE]
+  usage: `Usage: code-tutor ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
+                         [--local-interpreter pyodide|python] [--base-url URL] [--model MODEL] [--transcript]
+                         [--mode explain|hint|review] [--course FILE]
 
-  --protocol     wire protocol (default: responses)
+  --protocol     wire protocol (default: responses); chat = /chat/completions with code run locally
+  --interpreter  hosted: the server's code interpreter (default; with chat, code runs locally),
+                 local: run code here (run_python), off: no code runs
+  --local-interpreter  where local code runs: pyodide (sandboxed, default) or python (your own Python)
   --base-url     server base URL, same form as OPENAI_BASE_URL (default: $OPENAI_BASE_URL, else OpenAI)
   --model        model name (default: $CODE_TUTOR_MODEL, else %s)
   --transcript   print only one line of JSON when the run ends
@@ -14,7 +19,12 @@ The API key is read from OPENAI_API_KEY.`,
   noQuestion: 'Ask a question: code-tutor ask "<question>".',
   unknownOption: 'Unknown option %s.',
   missingValue: 'Option %s needs a value.',
-  badProtocol: 'Unknown protocol "%s": use responses or assistants.',
+  badProtocol: 'Unknown protocol "%s": use responses, assistants or chat.',
+  badInterpreter: 'Unknown interpreter "%s": use hosted, local or off.',
+  badLocalInterpreter: 'Unknown local interpreter "%s": use pyodide or python.',
+  interpreterUnavailable: 'The %s interpreter is not available in this build: answering without running code.',
+  thinking: 'thinking',
+  notice: { noCodeTool: "This model can't run code here, so the tutor answers without the interpreter." },
   code: 'code',
   output: 'output',
   image: 'image',
@@ -52,9 +62,14 @@ The API key is read from OPENAI_API_KEY.`,
 type Messages = typeof en;
 
 const zhCn: Messages = {
-  usage: `用法: code-tutor ask "<问题>" [--protocol responses|assistants] [--base-url URL] [--model 模型] [--transcript] [--mode explain|hint|review] [--course 文件]
+  usage: `用法: code-tutor ask "<问题>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
+                         [--local-interpreter pyodide|python] [--base-url URL] [--model 模型] [--transcript]
+                         [--mode explain|hint|review] [--course 文件]
 
-  --protocol     线路协议（默认: responses）
+  --protocol     线路协议（默认: responses）；chat = /chat/completions，代码在本地运行
+  --interpreter  hosted: 服务器的代码解释器（默认；使用 chat 时代码在本地运行），
+                 local: 在本机运行代码（run_python），off: 不运行代码
+  --local-interpreter  本地代码的运行位置: pyodide（沙箱，默认）或 python（你自己的 Python）
   --base-url     服务器基础 URL，格式同 OPENAI_BASE_URL（默认: $OPENAI_BASE_URL，否则为 OpenAI）
   --model        模型名称（默认: $CODE_TUTOR_MODEL，否则为 %s）
   --transcript   运行结束时只输出一行 JSON
@@ -66,7 +81,12 @@ API 密钥从 OPENAI_API_KEY 读取。`,
   noQuestion: '请提出问题: code-tutor ask "<问题>"。',
   unknownOption: '未知选项 %s。',
   missingValue: '选项 %s 需要一个值。',
-  badProtocol: '未知协议 "%s": 请使用 responses 或 assistants。',
+  badProtocol: '未知协议 "%s": 请使用 responses、assistants 或 chat。',
+  badInterpreter: '未知解释器 "%s": 请使用 hosted、local 或 off。',
+  badLocalInterpreter: '未知本地解释器 "%s": 请使用 pyodide 或 python。',
+  interpreterUnavailable: '此版本中没有 %s 解释器: 将不运行代码作答。',
+  thinking: '思考',
+  notice: { noCodeTool: '此模型无法在这里运行代码，导师将不使用解释器作答。' },
   code: '代码',
   output: '输出',
   image: '图像',

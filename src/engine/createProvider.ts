@@ -1,13 +1,15 @@
 /** Build the provider a configuration names. Shared by the extension and the CLI. */
 import type { Protocol, Provider } from './provider';
 import type { AssistantsProviderOptions } from './providers/assistants/assistantsProvider';
+import type { ChatProviderOptions } from './providers/chat/chatProvider';
 import type { ResponsesProviderOptions } from './providers/responses/responsesProvider';
 import { AssistantsProvider } from './providers/assistants/assistantsProvider';
+import { ChatProvider } from './providers/chat/chatProvider';
 import { ResponsesProvider } from './providers/responses/responsesProvider';
 
 export const defaultModel = 'gpt-5-mini';
 
-export interface ProviderConfig extends ResponsesProviderOptions, AssistantsProviderOptions {
+export interface ProviderConfig extends ResponsesProviderOptions, AssistantsProviderOptions, ChatProviderOptions {
   readonly protocol: Protocol;
 }
 
@@ -29,6 +31,8 @@ export function createProvider(config: ProviderConfig): Provider {
       return new ResponsesProvider(config);
     case 'assistants':
       return new AssistantsProvider(config);
+    case 'chat':
+      return new ChatProvider(config);
     default: {
       const never: never = config.protocol;
       throw new Error(`unknown protocol ${String(never)}`);

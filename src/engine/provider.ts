@@ -5,13 +5,20 @@
  */
 import type { StreamEvent } from '../shared/events';
 import type { Question } from '../shared/protocol';
+import type { LocalInterpreter } from './interpreter/localInterpreter';
+import type { ChatMessage } from './providers/chat/chatHistory';
 import type { FunctionTool } from './tools/functionTool';
 
-/** Where a conversation continues from. Responses: the last response id. Assistants: the thread (and assistant). */
+/**
+ * Where a conversation continues from. Responses: the last response id. Assistants: the thread (and assistant).
+ * Chat completions are stateless: the messages themselves (questions, answers, tool calls and results), trimmed to
+ * a token budget; the host keeps them with the chat.
+ */
 export interface ConversationRef {
   readonly responseId?: string;
   readonly threadId?: string;
   readonly assistantId?: string;
+  readonly messages?: readonly ChatMessage[];
 }
 
 export interface RunRequest {
@@ -27,6 +34,16 @@ export interface RunRequest {
    * run's `instructions`, chat completions' system message. Absent: the provider's own (ConnectionOptions.instructions).
    */
   readonly instructions?: string;
+  /**
+   * The chat's local interpreter behind the `run_python` tool (chat completions; Responses with interpreter "local").
+   * Absent: no code runs locally.
+   */
+  readonly localInterpreter?: LocalInterpreter;
+  /**
+   * Stateless protocols (chat completions) report the conversation to continue from here, once, just before
+   * `run.finished`. The caller keeps it and passes it back as `conversation` with the next question.
+   */
+  readonly onConversation?: (conversation: ConversationRef) => void;
 }
 
 /** How to reach a server and what to ask it for; every protocol's provider takes these. */
@@ -43,8 +60,8 @@ export interface ConnectionOptions {
   readonly maxToolRounds?: number;
 }
 
-export type Protocol = 'responses' | 'assistants';
-export const protocols: readonly Protocol[] = ['responses', 'assistants'];
+export type Protocol = 'responses' | 'assistants' | 'chat';
+export const protocols: readonly Protocol[] = ['responses', 'assistants', 'chat'];
 
 export interface Provider {
   readonly protocol: Protocol;

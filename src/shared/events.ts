@@ -56,6 +56,11 @@ export interface ToolCallInfo {
   readonly arguments: string;
 }
 
+/** Something the learner should know about the run that is neither answer nor error; the text is localized by the viewer. */
+export type NoticeCode =
+  /** The model (or the server) did not take the code tool: it answered without running code. */
+  'noCodeTool';
+
 export type StreamEvent =
   /** The server accepted the run. `responseId` continues a Responses conversation; `threadId`/`runId` an Assistants one. */
   | {
@@ -87,6 +92,10 @@ export type StreamEvent =
   | { readonly kind: 'code.withheld'; readonly id: string; readonly lines: number; readonly limit: number }
   /** The learner chose "Show the code anyway" for withheld item `id` (may come after run.finished). */
   | { readonly kind: 'withheld.revealed'; readonly id: string; readonly code: string }
+  /** The model's reasoning ("thinking"), shown folded away and never as the answer. Deltas with the same id append. */
+  | { readonly kind: 'thinking.delta'; readonly id: string; readonly delta: string }
+  /** A notice about the run, shown in stream order. */
+  | { readonly kind: 'notice'; readonly id: string; readonly notice: NoticeCode }
   /** The run ended. Exactly one per run; nothing follows it. */
   | { readonly kind: 'run.finished'; readonly status: Exclude<RunStatus, 'in_progress'>; readonly error?: RunError; readonly reason?: string };
 

@@ -120,6 +120,8 @@ export const uiStringKeys = [
   'withheldCode',
   'showCodeAnyway',
   'revealed',
+  'reasoning',
+  'noticeNoCodeTool',
 ] as const;
 
 /** The headline string shown above a failed run's message, by kind. */
@@ -237,6 +239,8 @@ const streamEventKinds = new Set([
   'withheld',
   'code.withheld',
   'withheld.revealed',
+  'thinking.delta',
+  'notice',
 ]);
 
 function isTranscript(v: unknown): boolean {

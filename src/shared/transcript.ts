@@ -3,7 +3,7 @@
  * The host, the webview and the CLI all use this same code, so what is shown live, what is restored from history
  * and what `--transcript` prints can never disagree.
  */
-import type { CodeOutput, CodeRuntime, CodeStatus, RunError, RunStatus, StreamEvent } from './events';
+import type { CodeOutput, CodeRuntime, CodeStatus, NoticeCode, RunError, RunStatus, StreamEvent } from './events';
 
 export interface TextItem {
   readonly type: 'text';
@@ -50,7 +50,20 @@ export interface ToolItem {
   readonly isError?: boolean;
 }
 
-export type TranscriptItem = TextItem | CodeItem | ToolItem | WithheldItem;
+/** The model's reasoning, shown as a folded "thinking" block, never as the answer. */
+export interface ThinkingItem {
+  readonly type: 'thinking';
+  readonly id: string;
+  readonly text: string;
+}
+
+export interface NoticeItem {
+  readonly type: 'notice';
+  readonly id: string;
+  readonly notice: NoticeCode;
+}
+
+export type TranscriptItem = TextItem | CodeItem | ToolItem | WithheldItem | ThinkingItem | NoticeItem;
 
 export interface RunTranscript {
   readonly status: RunStatus;
@@ -151,6 +164,17 @@ export function reduce(t: RunTranscript, e: StreamEvent): RunTranscript {
     case 'withheld':
     case 'code.withheld':
       return reduceWithheld(t, e);
+    case 'thinking.delta': {
+      if (e.delta === '') return t;
+      const i = indexOf(t.items, e.id);
+      if (i < 0) return { ...t, items: [...t.items, { type: 'thinking', id: e.id, text: e.delta }] };
+      const old = t.items[i];
+      if (old.type !== 'thinking') return t;
+      return { ...t, items: replaceAt(t.items, i, { ...old, text: old.text + e.delta }) };
+    }
+    case 'notice':
+      if (indexOf(t.items, e.id) >= 0) return t;
+      return { ...t, items: [...t.items, { type: 'notice', id: e.id, notice: e.notice }] };
     case 'run.finished': {
       // Blocks still writing or running when the run stops did not finish: say so instead of spinning forever.
       const settle = e.status !== 'completed';
@@ -206,10 +230,14 @@ export interface TranscriptJson {
   items: Array<
     | { type: 'text'; text: string }
     | { type: 'withheld'; language: string; lines: number; revealed?: true }
+    | { type: 'thinking'; text: string }
+    | { type: 'notice'; notice: NoticeCode }
     | {
         type: 'code';
         language: string;
         code: string;
+        /** Where it ran: the provider's hosted interpreter, Pyodide, or the learner's Python. */
+        runtime: CodeRuntime;
         outputs: Array<
           { type: 'logs'; text: string } | { type: 'image'; mime: string; bytes: number } | { type: 'file'; name: string; mime: string; bytes: number }
         >;
@@ -222,12 +250,15 @@ export function toTranscriptJson(t: RunTranscript): TranscriptJson {
   for (const it of t.items) {
     if (it.type === 'text') items.push({ type: 'text', text: it.text });
     else if (it.type === 'withheld') items.push({ type: 'withheld', language: it.language, lines: it.lines, ...(it.revealed ? { revealed: true as const } : {}) });
+    else if (it.type === 'thinking') items.push({ type: 'thinking', text: it.text });
+    else if (it.type === 'notice') items.push({ type: 'notice', notice: it.notice });
     else if (it.type === 'code') {
       if (it.withheld) items.push({ type: 'withheld', language: it.language, lines: it.withheld.lines, ...(it.withheld.revealed ? { revealed: true as const } : {}) });
       items.push({
         type: 'code',
         language: it.language,
         code: it.code,
+        runtime: it.runtime ?? 'hosted',
         outputs: it.outputs.map((o) =>
           o.type === 'logs'
             ? { type: 'logs' as const, text: o.text }

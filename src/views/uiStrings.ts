@@ -55,5 +55,7 @@ export function uiStrings(): UiStrings {
     withheldCode: t('The code of this run is withheld ({0} lines); its output is shown below.'),
     showCodeAnyway: t('Show the code anyway'),
     revealed: t('You chose to see this code.'),
+    reasoning: t('Thought process'),
+    noticeNoCodeTool: t('This model can\'t run code here, so the tutor answers without the interpreter.'),
   };
 }

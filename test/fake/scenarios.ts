@@ -2,11 +2,12 @@
  * The fake server's scenario catalogue: names, which endpoint family each one answers, pacing defaults,
  * HTTP failures in OpenAI's error shape, the `[scenario:NAME]` / `[delay:MS]` markers and the script queue.
  */
+import { CHAT_SCENARIOS } from './chatScenarios';
 import { responsesFixtureNames } from './fixtures';
 import { openAiError, type HttpFailure, type WireEvent } from './wire';
 
-/** Which requests a scenario can answer: a Responses create, an Assistants run, or either. */
-export type ScenarioKind = 'responses' | 'assistants' | 'any';
+/** Which requests a scenario can answer: a Responses create, an Assistants run, a chat completion, or any. */
+export type ScenarioKind = 'responses' | 'assistants' | 'chat' | 'any';
 
 export interface ScenarioInfo {
   readonly name: string;
@@ -80,14 +81,15 @@ export function listScenarios(): ScenarioInfo[] {
   const fixtures = responsesFixtureNames().map(
     (f): ScenarioInfo => ({ name: `fixture:${f}`, kind: 'responses', description: `replays ${f}.chunks.txt verbatim` }),
   );
-  return [...BUILT_IN, ...fixtures];
+  const chat = CHAT_SCENARIOS.map((c): ScenarioInfo => ({ ...c, kind: 'chat' }));
+  return [...BUILT_IN, ...fixtures, ...chat];
 }
 
 export function findScenario(name: string): ScenarioInfo | undefined {
   return listScenarios().find((s) => s.name === name);
 }
 
-export function fits(kind: ScenarioKind, wanted: 'responses' | 'assistants'): boolean {
+export function fits(kind: ScenarioKind, wanted: Exclude<ScenarioKind, 'any'>): boolean {
   return kind === 'any' || kind === wanted;
 }
 
@@ -167,12 +169,12 @@ export class ScriptQueue {
   }
 
   /** The first entry for this family, without using it up. */
-  peek(wanted: 'responses' | 'assistants'): Resolved | undefined {
+  peek(wanted: Exclude<ScenarioKind, 'any'>): Resolved | undefined {
     return this.entries.find((e) => fits(e.resolved.kind, wanted))?.resolved;
   }
 
   /** Uses up one answer of the first entry for this family. */
-  take(wanted: 'responses' | 'assistants'): Resolved | undefined {
+  take(wanted: Exclude<ScenarioKind, 'any'>): Resolved | undefined {
     const i = this.entries.findIndex((e) => fits(e.resolved.kind, wanted));
     if (i < 0) {
       return undefined;

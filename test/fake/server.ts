@@ -21,6 +21,7 @@ import {
   type AssistantsFlavour,
   type StoredFile,
 } from './assistantsScenarios';
+import { chatContext, checkMessages, lastUserText, modelList, planChat } from './chatScenarios';
 import { parseSse, readAssistantsFixture, responsesFixtureEvents } from './fixtures';
 import { makeChartPng } from './png';
 import {
@@ -36,6 +37,8 @@ import {
 import { runSolution, solutionScenario } from './tutorScenarios';
 import {
   DEFAULT_DELAY_MS,
+  FAILURES,
+  findScenario,
   fits,
   listScenarios,
   readMarkers,
@@ -558,6 +561,12 @@ class FakeServerImpl {
     if (is('POST', 'responses')) {
       return this.createResponse(body, rec, res);
     }
+    if (is('POST', 'chat', 'completions')) {
+      return this.chatCompletion(body, rec, res);
+    }
+    if (is('GET', 'models')) {
+      return this.ok(res, rec, modelList());
+    }
     if (is('GET', 'responses', '*')) {
       const stored = this.responses.get(seg[1]!);
       if (stored === undefined) {
@@ -808,6 +817,37 @@ class FakeServerImpl {
       default:
         return fail(400, `fake server: scenario "${chosen.name}" has no Responses plan`, 'invalid_request_error', 'unknown_scenario');
     }
+  }
+
+  // ---------------------------------------------------------------- Chat Completions (scenarios in chatScenarios.ts)
+
+  private chatCompletion(body: Json, rec: RecordedRequest, res: ServerResponse): Promise<void> {
+    const invalid = checkMessages((Array.isArray(body.messages) ? body.messages : []).map(asObject));
+    if (invalid !== undefined) {
+      throw new HttpError(invalid);
+    }
+    const markers = readMarkers(lastUserText(body));
+    const scripted = this.queue.take('chat');
+    const marked = markers.scenario === undefined || FAILURES[markers.scenario] !== undefined || markers.scenario.startsWith('chat:') ? markers.scenario : `chat:${markers.scenario}`;
+    const name = scripted?.name ?? marked ?? 'chat:tutor';
+    rec.scenario = name;
+    this.changed();
+    const failure = scripted?.failure ?? (scripted === undefined ? FAILURES[name] : undefined);
+    if (failure !== undefined) {
+      throw new HttpError(failure);
+    }
+    if (body.stream !== true) {
+      fail(400, 'fake server: chat completions are served with stream: true only', 'invalid_request_error', null, 'stream');
+    }
+    const delayMs = scripted?.delayMs ?? markers.delayMs ?? findScenario(name)?.delayMs ?? this.opts.delayMs ?? DEFAULT_DELAY_MS;
+    if (scripted?.events !== undefined) {
+      return this.stream(res, rec, scripted.events, delayMs);
+    }
+    const plan = planChat(name, chatContext(body, markers.cleaned));
+    if ('failure' in plan) {
+      throw new HttpError(plan.failure);
+    }
+    return this.stream(res, rec, plan.events, plan.delayMs ?? delayMs);
   }
 
   // ---------------------------------------------------------------- Assistants API

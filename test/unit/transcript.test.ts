@@ -29,7 +29,7 @@ test('a run folds into text and code items in stream order, with outputs', () =>
     error: null,
     items: [
       { type: 'text', text: 'Let me show you.' },
-      { type: 'code', language: 'python', code: 'print(1+1)', outputs: [{ type: 'logs', text: '2\n' }, { type: 'image', mime: 'image/png', bytes: 5 }] },
+      { type: 'code', language: 'python', code: 'print(1+1)', runtime: 'hosted', outputs: [{ type: 'logs', text: '2\n' }, { type: 'image', mime: 'image/png', bytes: 5 }] },
       { type: 'text', text: 'It prints 2.' },
     ],
   });

@@ -11,6 +11,7 @@ import { CodeView } from './codeBlock';
 import { highlightToHtml, resolveLanguage } from './highlight';
 import { sanitizedFragment } from './sanitize';
 import { TextView } from './textView';
+import { NoticeView, ThinkingView } from './thinkingView';
 import { ToolView } from './toolView';
 import { WithheldView } from './withheldView';
 
@@ -27,7 +28,7 @@ export interface TurnContext {
   readonly modeLabel: () => string;
 }
 
-type ItemView = TextView | CodeView | ToolView | WithheldView;
+type ItemView = TextView | CodeView | ToolView | WithheldView | ThinkingView | NoticeView;
 
 function findItem(items: readonly TranscriptItem[], id: string): TranscriptItem | undefined {
   for (let i = items.length - 1; i >= 0; i--) if (items[i].id === id) return items[i];
@@ -183,6 +184,12 @@ export class TurnView {
       case 'tool':
         view = new ToolView(ctx.doc, ctx.strings, item);
         break;
+      case 'thinking':
+        view = new ThinkingView(ctx.doc, ctx.strings, item);
+        break;
+      case 'notice':
+        view = new NoticeView(ctx.doc, ctx.strings, item);
+        break;
       default:
         return undefined;
     }
@@ -198,6 +205,7 @@ export class TurnView {
     } else if (view instanceof CodeView && item.type === 'code') view.change(item, authoritative);
     else if (view instanceof ToolView && item.type === 'tool') view.change(item);
     else if (view instanceof WithheldView && item.type === 'withheld') view.change(item);
+    else if (view instanceof ThinkingView && item.type === 'thinking') view.change(item);
     this.dirty.add(view);
   }
 

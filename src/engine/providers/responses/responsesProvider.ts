@@ -10,7 +10,10 @@ import { FileResolver, readCapped } from '../../files';
 import type { MapperEvent } from '../../mapperEvents';
 import { type ConnectionOptions, type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
 import { runToolCall } from '../../tools/functionTool';
+import { codeToolName } from '../chat/chatMapper';
+import { runPythonCall } from '../chat/runPythonTool';
 import { ResponsesMapper } from './responsesMapper';
+import { RunPythonStreamer, runPythonResponsesTool } from './runPythonOnResponses';
 
 export interface ResponsesProviderOptions extends ConnectionOptions {
   /** Send the instructions as a system message (DashScope's Responses endpoint ignores `instructions`). */
@@ -40,6 +43,9 @@ export class ResponsesProvider implements Provider {
       return readCapped(res);
     });
     const tools = request.tools ?? [];
+    // Interpreter "local": run_python as a function tool, run here, instead of the hosted code_interpreter.
+    const local = request.codeInterpreter === false ? undefined : request.localInterpreter;
+    const hosted = request.codeInterpreter !== false && !local;
     const instructions = request.instructions ?? this.options.instructions ?? tutorInstructions;
     const asMessage = this.options.instructionsAsMessage === true;
     let input: string | InputItem[] = asMessage
@@ -54,16 +60,18 @@ export class ResponsesProvider implements Provider {
     try {
       for (let round = 0; ; round++) {
         const mapper = new ResponsesMapper();
+        const localCode = local ? new RunPythonStreamer(local.runtime) : undefined;
         const body = {
           model: this.options.model,
           ...(asMessage ? {} : { instructions }),
           input,
           ...(previous ? { previous_response_id: previous } : {}),
           tools: [
-            ...(request.codeInterpreter === false ? [] : [{ type: 'code_interpreter' as const, container: { type: 'auto' as const } }]),
+            ...(hosted ? [{ type: 'code_interpreter' as const, container: { type: 'auto' as const } }] : []),
+            ...(local ? [runPythonResponsesTool] : []),
             ...tools.map((t) => ({ type: 'function' as const, name: t.name, description: t.description, parameters: t.parameters, strict: false })),
           ],
-          include: request.codeInterpreter === false ? [] : (['code_interpreter_call.outputs'] as const),
+          include: hosted ? (['code_interpreter_call.outputs'] as const) : [],
           stream: true as const,
         };
         const stream = await this.client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, { signal });
@@ -77,6 +85,11 @@ export class ResponsesProvider implements Provider {
             } else if (m.kind === 'run.requires_action') {
               const outputs: InputItem[] = [];
               for (const call of m.calls) {
+                if (local && call.name === codeToolName) {
+                  const result = yield* runPythonCall(local, call.itemId, call.arguments, signal);
+                  outputs.push({ type: 'function_call_output', call_id: call.callId, output: result.summary });
+                  continue;
+                }
                 const outcome = await runToolCall(tools, call.name, call.arguments, signal);
                 yield { kind: 'tool.result', id: call.itemId, output: outcome.output, isError: outcome.isError };
                 outputs.push({ type: 'function_call_output', call_id: call.callId, output: outcome.output });
@@ -95,7 +108,8 @@ export class ResponsesProvider implements Provider {
         };
 
         for await (const wire of stream) {
-          yield* handle(mapper.map(wire));
+          if (localCode) yield* handle(localCode.observe(wire));
+          yield* handle(localCode ? mapper.map(wire).flatMap((m) => localCode.convert(m)) : mapper.map(wire));
           if (finished || next) break;
         }
         // The SDK ends its iterator quietly when aborted: that is a stop, not a broken stream.
@@ -103,7 +117,7 @@ export class ResponsesProvider implements Provider {
           yield { kind: 'run.finished', status: 'cancelled' };
           return;
         }
-        if (!finished && !next) yield* handle(mapper.end());
+        if (!finished && !next) yield* handle(localCode ? mapper.end().flatMap((m) => localCode.convert(m)) : mapper.end());
         if (finished) return;
         if (!next) return; // end() always finishes or asks for action; defensive
         if (round + 1 >= maxRounds) {
@@ -120,7 +134,7 @@ export class ResponsesProvider implements Provider {
   }
 }
 
-function finishFromError(e: unknown, signal?: AbortSignal): StreamEvent {
+export function finishFromError(e: unknown, signal?: AbortSignal): StreamEvent {
   if (isAbortError(e, signal)) return { kind: 'run.finished', status: 'cancelled' };
   if (e instanceof APIConnectionError) return { kind: 'run.finished', status: 'failed', error: networkError(e) };
   if (e instanceof APIError && e.status === undefined && e.error && typeof e.error === 'object') {
