@@ -26,7 +26,7 @@ test('hint mode set by the course: the solution never reaches the screen, reveal
   const course = { course: 'CS101', level: 'beginner', allowedModes: ['hint'], allowReveal: false, avoid: ['list comprehension'], context: 'Assignment 3: is_prime' };
   const source = workspaceWithCourse(course);
   try {
-    await withTutor({ name: 'hint-mode', workspaceDir: source }, async (vs, server) => {
+    await withTutor({ name: 'hint-mode', workspaceDir: source, timeoutMs: 60_000 }, async (vs, server) => {
       const courseFile = path.join(vs.workspaceDir, '.codetutor.json');
       const chat = await openSidebar(vs);
 

@@ -82,7 +82,7 @@ describe('webview: tutor header', () => {
     assert.equal(h.doc.querySelector('.tutor-rules')?.textContent, 'Explain mode');
     assert.equal(select.disabled, false);
     select.value = 'review';
-    select.dispatchEvent(new h.doc.defaultView!.Event('change'));
+    select.dispatchEvent(new (h.doc.defaultView as unknown as { Event: typeof Event }).Event('change'));
     assert.deepEqual(h.posted.at(-1), { type: 'setMode', mode: 'review' });
   });
 });
