@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ChatSession, type RunSetup, type SessionChange } from './chat/chatSession';
 import { explainSelection } from './commands/explainSelection';
 import { EditorTracker } from './commands/insertCode';
+import { downloadPythonPackages, installPythonPackagesFromFolder } from './interpreter/pythonPackages';
 import { ApiKeyStore, providerLabel } from './config/apiKey';
 import { providerConfig, readSettings } from './config/settings';
 import { baseUrlProblem, createProvider } from './engine/createProvider';
@@ -121,6 +122,8 @@ export function activate(context: vscode.ExtensionContext): void {
         sidebarSession.stop();
         panelSession.stop();
       }),
+      vscode.commands.registerCommand('codeTutor.downloadPythonPackages', () => downloadPythonPackages(context)),
+      vscode.commands.registerCommand('codeTutor.installPythonPackagesFromFolder', () => installPythonPackagesFromFolder(context)),
     ),
   );
   log.info(`Code Tutor activated (${readSettings().provider}, ${readSettings().protocol})`);
