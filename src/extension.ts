@@ -4,6 +4,7 @@ import { ChatSession, type RunSetup, type SessionChange } from './chat/chatSessi
 import { explainSelection } from './commands/explainSelection';
 import { InstructionsDocuments, instructionsScheme } from './commands/showInstructions';
 import { EditorTracker } from './commands/insertCode';
+import { downloadPythonPackages, installPythonPackagesFromFolder } from './interpreter/pythonPackages';
 import { ApiKeyStore, providerLabel } from './config/apiKey';
 import { providerConfig, readDefaultMode, readSettings } from './config/settings';
 import { baseUrlProblem, createProvider } from './engine/createProvider';
@@ -144,6 +145,8 @@ export function activate(context: vscode.ExtensionContext): void {
         const inputs = { rules: (await course.refresh()).rules, defaultMode: readDefaultMode() };
         await instructionsDocs.show(session.instructions ?? buildInstructions({ mode: session.effectiveMode(inputs).mode, rules: inputs.rules }));
       }),
+      vscode.commands.registerCommand('codeTutor.downloadPythonPackages', () => downloadPythonPackages(context)),
+      vscode.commands.registerCommand('codeTutor.installPythonPackagesFromFolder', () => installPythonPackagesFromFolder(context)),
     ),
   );
   log.info(`Code Tutor activated (${readSettings().provider}, ${readSettings().protocol})`);

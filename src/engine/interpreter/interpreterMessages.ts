@@ -14,6 +14,7 @@ const en = {
     'The package "{0}" is not installed in Code Tutor\'s Python. Run the command "Code Tutor: Download Python Packages" (or "Install Python Packages from Folder") and ask again.',
   declined: 'The learner declined to run this code on their own Python. Do not run it again unless they ask; explain instead.',
   noOutput: '(no output)',
+  skipped: 'Not run: you chose Skip.',
   startFailed: 'The Python interpreter could not start: {0}',
 } as const;
 
@@ -31,6 +32,7 @@ const zhCn: InterpreterMessages = {
     'Code Tutor 的 Python 中没有安装软件包“{0}”。请运行命令“Code Tutor: 下载 Python 软件包”（或“从文件夹安装 Python 软件包”），然后再问一次。',
   declined: '学习者拒绝在自己的 Python 中运行这段代码。除非学习者要求，不要再次运行；请改为讲解。',
   noOutput: '（无输出）',
+  skipped: '未运行：你选择了“跳过”。',
   startFailed: 'Python 解释器无法启动：{0}',
 };
 
