@@ -60,6 +60,16 @@ export function actionsForError(kind: ErrorKind): readonly HostAction[] {
     case 'server':
     case 'protocol':
       return ['retry'];
+    case 'timeout':
+    case 'not_api':
+      return ['retry', 'openSettings'];
+    case 'region':
+      return ['openSettings'];
+    case 'content_filter':
+    case 'too_large':
+      return ['newChat'];
+    case 'conflict':
+      return ['retry', 'newChat'];
     default: {
       const never: never = kind;
       return never;
@@ -108,6 +118,14 @@ export const uiStringKeys = [
   'errorToolUnsupported',
   'errorProtocol',
   'errorUsage',
+  'errorContentFilter',
+  'errorTimeout',
+  'errorRegion',
+  'errorTooLarge',
+  'errorConflict',
+  'errorNotApi',
+  'refusal',
+  'retrying',
 ] as const;
 
 /** The headline string shown above a failed run's message, by kind. */
@@ -122,6 +140,12 @@ export const errorHeadlineKey: Readonly<Record<ErrorKind, UiStringKey>> = {
   tool_unsupported: 'errorToolUnsupported',
   protocol: 'errorProtocol',
   usage: 'errorUsage',
+  content_filter: 'errorContentFilter',
+  timeout: 'errorTimeout',
+  region: 'errorRegion',
+  too_large: 'errorTooLarge',
+  conflict: 'errorConflict',
+  not_api: 'errorNotApi',
 };
 export type UiStringKey = (typeof uiStringKeys)[number];
 export type UiStrings = Readonly<Record<UiStringKey, string>>;
@@ -199,6 +223,7 @@ const streamEventKinds = new Set([
   'tool.call',
   'tool.result',
   'run.finished',
+  'run.retrying',
 ]);
 
 function isTranscript(v: unknown): boolean {
