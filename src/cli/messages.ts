@@ -56,7 +56,15 @@ The API key is read from OPENAI_API_KEY.`,
     tool_unsupported: 'This server does not offer the code interpreter tool (%s).',
     protocol: 'The server broke the streaming protocol (%s).',
     usage: '%s',
+    content_filter: "The provider's content filter stopped the answer (%s). Rephrase the question.",
+    timeout: 'The server did not answer in time (%s). Try again; for a slow local model raise --connect-timeout / --idle-timeout.',
+    region: 'The provider does not serve your country, region or territory (%s). Use another provider or --base-url.',
+    too_large: 'The request is too large for the server (%s). Ask with less text.',
+    conflict: 'The server is still busy with this conversation (%s). Try again in a moment.',
+    not_api: 'This address is not an API server: it answered with a web page (%s). Check --base-url, or sign in to the network first.',
   },
+  retrying: '[the server did not answer (%s); trying again in %s s, attempt %s]',
+  refusal: '[the tutor declined to answer]',
 };
 
 type Messages = typeof en;
@@ -118,7 +126,15 @@ API 密钥从 OPENAI_API_KEY 读取。`,
     tool_unsupported: '该服务器不提供代码解释器工具（%s）。',
     protocol: '服务器违反了流式协议（%s）。',
     usage: '%s',
+    content_filter: '服务商的内容过滤器中止了回答（%s）。请换一种问法。',
+    timeout: '服务器没有及时回应（%s）。请重试；较慢的本地模型可调大 --connect-timeout / --idle-timeout。',
+    region: '该服务商不支持你所在的国家、地区或领土（%s）。请使用其他服务商或 --base-url。',
+    too_large: '请求对服务器来说太大（%s）。请用更短的文字提问。',
+    conflict: '服务器仍在处理这个对话（%s）。请稍后再试。',
+    not_api: '该地址不是 API 服务器：它返回了一个网页（%s）。请检查 --base-url，或先登录网络。',
   },
+  retrying: '[服务器未应答（%s）；%s 秒后重试，第 %s 次]',
+  refusal: '[导师拒绝回答]',
 };
 
 export function cliMessages(env: NodeJS.ProcessEnv = process.env): Messages {

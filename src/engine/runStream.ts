@@ -9,7 +9,7 @@
  *   const transcript = await run.done();
  */
 import type { CodeOutput, RunError, StreamEvent } from '../shared/events';
-import { type CodeItem, type RunTranscript, type TextItem, type ToolItem, emptyTranscript, reduce } from '../shared/transcript';
+import { type CodeItem, type RunTranscript, type TextItem, type ToolItem, emptyTranscript, itemById, itemCount, reduce } from '../shared/transcript';
 import type { Provider, RunRequest } from './provider';
 
 export interface RunHandlers {
@@ -166,9 +166,9 @@ export class RunStream implements AsyncIterable<StreamEvent> {
 
   private dispatch(e: StreamEvent, before: RunTranscript, after: RunTranscript): void {
     this.emit('event', e, after);
-    // Events almost always touch the newest items: search from the end.
-    const item = 'id' in e ? after.items.findLast((it) => it.id === e.id) : undefined;
-    const existed = item !== undefined && before.items.length === after.items.length;
+    // By id through the reducer's index: reading `items` would build the whole list on every event.
+    const item = 'id' in e ? itemById(after, e.id) : undefined;
+    const existed = item !== undefined && itemCount(before) === itemCount(after);
     if (item?.type === 'text') {
       if (!existed) this.emit('textCreated', item);
       if (e.kind === 'text.delta') this.emit('textDelta', e.delta, item);

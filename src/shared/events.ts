@@ -26,7 +26,13 @@ export type ErrorKind =
   | 'not_found' // 404: wrong base URL or model
   | 'tool_unsupported' // the server rejects the code_interpreter tool
   | 'protocol' // the stream broke its own rules (bad JSON, ended early)
-  | 'usage'; // the caller asked for something impossible (no key, no question)
+  | 'usage' // the caller asked for something impossible (no key, no question)
+  | 'content_filter' // the provider's content filter stopped the answer
+  | 'timeout' // no answer in time: 408, 504, our connect or idle timeout
+  | 'region' // 403: the provider does not serve this country, region or territory
+  | 'too_large' // 413: the request (question, selection, chat) is too large
+  | 'conflict' // 409: the server is busy with this conversation (a run still active)
+  | 'not_api'; // the address answered with a web page (a captive portal, a proxy login, a wrong URL), not the API
 
 export interface RunError {
   readonly kind: ErrorKind;
@@ -72,9 +78,9 @@ export type StreamEvent =
       readonly model?: string;
     }
   /** A stretch of explanation text. `id` names the text item; deltas with the same id append. */
-  | { readonly kind: 'text.delta'; readonly id: string; readonly delta: string }
-  /** The full text of an item: authoritative, replaces what the deltas built. */
-  | { readonly kind: 'text.done'; readonly id: string; readonly text: string }
+  | { readonly kind: 'text.delta'; readonly id: string; readonly delta: string; readonly refusal?: true }
+  /** The full text of an item: authoritative, replaces what the deltas built. `refusal`: the model declined. */
+  | { readonly kind: 'text.done'; readonly id: string; readonly text: string; readonly refusal?: true }
   /** The interpreter began writing a block of code. */
   | { readonly kind: 'code.started'; readonly id: string; readonly language: string; readonly runtime?: CodeRuntime }
   | { readonly kind: 'code.delta'; readonly id: string; readonly delta: string }
@@ -96,6 +102,11 @@ export type StreamEvent =
   | { readonly kind: 'thinking.delta'; readonly id: string; readonly delta: string }
   /** A notice about the run, shown in stream order. */
   | { readonly kind: 'notice'; readonly id: string; readonly notice: NoticeCode }
+  /**
+   * The request failed in a way worth another try (429, 5xx, a reset connection) and will be sent again after
+   * `delayMs`. `attempt` counts from 1 (the first retry). Shown as a passing notice; not part of the answer.
+   */
+  | { readonly kind: 'run.retrying'; readonly attempt: number; readonly delayMs: number; readonly reason: string }
   /** The run ended. Exactly one per run; nothing follows it. */
   | { readonly kind: 'run.finished'; readonly status: Exclude<RunStatus, 'in_progress'>; readonly error?: RunError; readonly reason?: string };
 

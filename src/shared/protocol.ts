@@ -61,6 +61,16 @@ export function actionsForError(kind: ErrorKind): readonly HostAction[] {
     case 'server':
     case 'protocol':
       return ['retry'];
+    case 'timeout':
+    case 'not_api':
+      return ['retry', 'openSettings'];
+    case 'region':
+      return ['openSettings'];
+    case 'content_filter':
+    case 'too_large':
+      return ['newChat'];
+    case 'conflict':
+      return ['retry', 'newChat'];
     default: {
       const never: never = kind;
       return never;
@@ -122,6 +132,14 @@ export const uiStringKeys = [
   'revealed',
   'reasoning',
   'noticeNoCodeTool',
+  'errorContentFilter',
+  'errorTimeout',
+  'errorRegion',
+  'errorTooLarge',
+  'errorConflict',
+  'errorNotApi',
+  'refusal',
+  'retrying',
 ] as const;
 
 /** The headline string shown above a failed run's message, by kind. */
@@ -136,6 +154,12 @@ export const errorHeadlineKey: Readonly<Record<ErrorKind, UiStringKey>> = {
   tool_unsupported: 'errorToolUnsupported',
   protocol: 'errorProtocol',
   usage: 'errorUsage',
+  content_filter: 'errorContentFilter',
+  timeout: 'errorTimeout',
+  region: 'errorRegion',
+  too_large: 'errorTooLarge',
+  conflict: 'errorConflict',
+  not_api: 'errorNotApi',
 };
 export type UiStringKey = (typeof uiStringKeys)[number];
 export type UiStrings = Readonly<Record<UiStringKey, string>>;
@@ -241,6 +265,7 @@ const streamEventKinds = new Set([
   'withheld.revealed',
   'thinking.delta',
   'notice',
+  'run.retrying',
 ]);
 
 function isTranscript(v: unknown): boolean {

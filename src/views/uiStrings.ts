@@ -57,5 +57,13 @@ export function uiStrings(): UiStrings {
     revealed: t('You chose to see this code.'),
     reasoning: t('Thought process'),
     noticeNoCodeTool: t('This model can\'t run code here, so the tutor answers without the interpreter.'),
+    errorContentFilter: t('The content filter of the provider stopped this answer. Rephrase the question, or start a new chat.'),
+    errorTimeout: t('The server did not answer in time. Retry, or raise the timeouts in the settings for a slow local model.'),
+    errorRegion: t('The provider does not serve your country, region or territory. Choose another provider or base URL in the settings.'),
+    errorTooLarge: t('The request is too large for the server. Select less code, or start a new chat.'),
+    errorConflict: t('The server is still busy with this conversation. Retry in a moment, or start a new chat.'),
+    errorNotApi: t('This address is not an API server (it answered with a web page). Check the base URL, or sign in to the network first.'),
+    refusal: t('The tutor declined to answer'),
+    retrying: t('The server did not answer ({0}). Trying again in {1} s (attempt {2})…'),
   };
 }

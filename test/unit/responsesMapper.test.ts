@@ -649,7 +649,7 @@ describe('ResponsesMapper robustness', () => {
     assert.deepEqual(t.items, [{ type: 'code', id: 'ci_1', language: 'python', code: 'x', status: 'failed', outputs: [] }]);
   });
 
-  it('streams a refusal as text', () => {
+  it('streams a refusal as text, marked as a refusal', () => {
     const events = mapAll([
       { type: 'response.created', response: { id: 'r' } },
       { type: 'response.refusal.delta', item_id: 'msg_1', content_index: 0, delta: 'I can’t ' },
@@ -658,7 +658,7 @@ describe('ResponsesMapper robustness', () => {
       { type: 'response.completed', response: { id: 'r', output: [{ type: 'message', id: 'msg_1', content: [{ type: 'refusal', refusal: 'I can’t help with that.' }] }] } },
     ]);
     assertWellFormed(events, 'refusal');
-    assert.deepEqual(transcript(events).items, [{ type: 'text', id: 'msg_1:0', text: 'I can’t help with that.' }]);
+    assert.deepEqual(transcript(events).items, [{ type: 'text', id: 'msg_1:0', text: 'I can’t help with that.', refusal: true }]);
   });
 
   it('keeps multi-byte text intact when its bytes are cut anywhere', () => {

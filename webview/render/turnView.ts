@@ -5,7 +5,7 @@
  */
 import type { ErrorKind, StreamEvent } from '../../src/shared/events';
 import { actionsForError, errorHeadlineKey, type HostAction, type Turn, type UiStrings } from '../../src/shared/protocol';
-import { reduce, type RunTranscript, type TranscriptItem } from '../../src/shared/transcript';
+import { itemById, itemCount, reduce, type RunTranscript, type TranscriptItem } from '../../src/shared/transcript';
 import { createButton } from '../ui/toolkit';
 import { CodeView } from './codeBlock';
 import { highlightToHtml, resolveLanguage } from './highlight';
@@ -30,11 +30,6 @@ export interface TurnContext {
 
 type ItemView = TextView | CodeView | ToolView | WithheldView | ThinkingView | NoticeView;
 
-function findItem(items: readonly TranscriptItem[], id: string): TranscriptItem | undefined {
-  for (let i = items.length - 1; i >= 0; i--) if (items[i].id === id) return items[i];
-  return undefined;
-}
-
 export class TurnView {
   readonly el: HTMLElement;
   private readonly answer: HTMLElement;
@@ -45,6 +40,8 @@ export class TurnView {
   private run: RunTranscript;
   private statusDirty = true;
   private endShown = false;
+  /** The passing "trying again" notice while a request waits to be retried. */
+  private retryEl: HTMLElement | undefined;
 
   constructor(
     private readonly ctx: TurnContext,
@@ -114,6 +111,7 @@ export class TurnView {
     this.run = reduce(before, event);
     if (this.run === before) return;
     if (event.kind === 'run.finished') {
+      this.showRetrying(undefined);
       this.statusDirty = true;
       for (const item of this.run.items) {
         const view = this.views.get(item.id);
@@ -121,12 +119,18 @@ export class TurnView {
       }
       return;
     }
+    if (event.kind === 'run.retrying') {
+      this.showRetrying(event.reason, event.delayMs, event.attempt);
+      return;
+    }
+    this.showRetrying(undefined);
     if (event.kind === 'run.started') return;
-    const item = findItem(this.run.items, event.id);
+    // By id, not by reading `items`: the item list is only built when asked for, and an event must stay cheap.
+    const item = itemById(this.run, event.id);
     if (!item) return;
     const view = this.ensureView(item, false);
     if (view) this.noteChange(view, item, now, event.kind === 'text.done' || event.kind === 'code.done');
-    if (this.run.items.length !== before.items.length) this.statusDirty = true;
+    if (itemCount(this.run) !== itemCount(before)) this.statusDirty = true;
   }
 
   /** Bring the DOM up to date; true while another frame is needed. */
@@ -198,8 +202,31 @@ export class TurnView {
     return view;
   }
 
+  /** Show (or, with no reason, remove) the notice that a request will be sent again. */
+  private showRetrying(reason: string | undefined, delayMs = 0, attempt = 0): void {
+    if (reason === undefined) {
+      this.retryEl?.remove();
+      this.retryEl = undefined;
+      return;
+    }
+    if (!this.retryEl) {
+      this.retryEl = this.ctx.doc.createElement('div');
+      this.retryEl.className = 'run-retrying';
+      this.retryEl.setAttribute('role', 'status');
+      this.answer.insertBefore(this.retryEl, this.thinking);
+    }
+    const seconds = String(Math.max(1, Math.round(Number(delayMs) / 1000)));
+    this.retryEl.textContent = this.ctx
+      .strings()
+      .retrying.replace('{0}', String(reason))
+      .replace('{1}', seconds)
+      .replace('{2}', String(Number(attempt)));
+  }
+
   private noteChange(view: ItemView, item: TranscriptItem, now: number, authoritative: boolean): void {
     if (view instanceof TextView && item.type === 'text') {
+      // A refusal is still the tutor's answer, marked as one (the label is drawn by CSS from the attribute).
+      if (item.refusal === true && view.el.dataset.refusal === undefined) view.el.dataset.refusal = this.ctx.strings().refusal;
       view.change(String(item.text), now, authoritative);
       if (this.run.status !== 'in_progress') view.finish();
     } else if (view instanceof CodeView && item.type === 'code') view.change(item, authoritative);
@@ -220,7 +247,7 @@ export class TurnView {
     const s = this.ctx.strings();
     const run = this.run;
     this.el.dataset.status = run.status;
-    this.thinking.hidden = run.status !== 'in_progress' || run.items.length > 0;
+    this.thinking.hidden = run.status !== 'in_progress' || itemCount(run) > 0;
     if (run.status === 'in_progress' || this.endShown) return;
     this.endShown = true;
     let mark: HTMLElement | null = null;

@@ -105,6 +105,20 @@ export class ResponsesMapper {
   private awaitingAction = false;
   /** `run.finished` was sent: the mapper is done for good. */
   private finished = false;
+  /**
+   * Our id for each `output_index` of the current response. Some servers (GitHub Copilot's Responses endpoint)
+   * send a new `item_id` on every event of one item, others none at all: the first id seen at an index names the
+   * item for good, and an index without any id gets one of ours.
+   */
+  private byIndex = new Map<number, string>();
+  /** Sequence numbers already mapped in this response: a repeated event is ignored. */
+  private seen = new Set<number>();
+  /** How many responses this mapper has seen (tool rounds), to keep made-up ids apart across rounds. */
+  private round = 0;
+  /** Did the current response show anything (text or code)? */
+  private shown = false;
+  /** Did the current response carry any text at all, shown or not? */
+  private contentSeen = false;
 
   /** Map one wire event. Never throws on odd input: what it does not understand, it ignores. */
   map(event: unknown): MapperEvent[] {
@@ -112,10 +126,19 @@ export class ResponsesMapper {
     const type = str(event.type);
     if (type === undefined) return [];
     if (this.awaitingAction && type !== 'response.created') return [];
+    if (type === 'response.created') this.newResponse();
+    const seq = event.sequence_number;
+    if (typeof seq === 'number') {
+      if (this.seen.has(seq)) return []; // the same event sent twice
+      this.seen.add(seq);
+    }
+    if (!this.contentSeen && /^response\.(output_text|refusal|content_part)\./.test(type)) {
+      const part = obj(event.part);
+      this.contentSeen = Boolean(str(event.delta) || str(event.text) || str(event.refusal) || str(part?.text) || str(part?.refusal));
+    }
     const out: MapperEvent[] = [];
     switch (type) {
       case 'response.created':
-        this.newResponse();
         this.start(out, obj(event.response));
         break;
       case 'response.queued':
@@ -124,23 +147,23 @@ export class ResponsesMapper {
         break;
 
       case 'response.output_item.added':
-        this.itemAdded(out, obj(event.item));
+        this.itemAdded(out, obj(event.item), event.output_index);
         break;
       case 'response.output_item.done':
-        this.itemDone(out, obj(event.item), false);
+        this.itemDone(out, obj(event.item), event.output_index, false);
         break;
 
       case 'response.code_interpreter_call.in_progress':
-        this.codeState(out, str(event.item_id));
+        this.codeState(out, this.itemId(event));
         break;
       case 'response.code_interpreter_call_code.delta': {
-        const id = str(event.item_id);
+        const id = this.itemId(event);
         const delta = str(event.delta);
         if (id && this.codeState(out, id) && delta) out.push({ kind: 'code.delta', id, delta });
         break;
       }
       case 'response.code_interpreter_call_code.done': {
-        const id = str(event.item_id);
+        const id = this.itemId(event);
         const code = str(event.code);
         const state = this.codeState(out, id);
         if (id && state && code !== undefined && code !== state.code) {
@@ -150,7 +173,7 @@ export class ResponsesMapper {
         break;
       }
       case 'response.code_interpreter_call.interpreting': {
-        const id = str(event.item_id);
+        const id = this.itemId(event);
         const state = this.codeState(out, id);
         if (id && state && !state.settled) out.push({ kind: 'code.status', id, status: 'running' });
         break;
@@ -158,26 +181,29 @@ export class ResponsesMapper {
 
       case 'response.output_text.delta':
       case 'response.refusal.delta': {
-        const itemId = str(event.item_id);
+        const itemId = this.itemId(event);
         const delta = str(event.delta);
         if (itemId && delta) {
           const id = textId(itemId, event.content_index);
           const state = this.texts.get(id);
           if (!state) this.texts.set(id, { done: false });
           // A delta after the part's final text would be appended to it twice over.
-          if (!state?.done) out.push({ kind: 'text.delta', id, delta });
+          if (!state?.done) {
+            this.shown = true;
+            out.push({ kind: 'text.delta', id, delta, ...(type === 'response.refusal.delta' ? { refusal: true as const } : {}) });
+          }
         }
         break;
       }
       case 'response.output_text.done':
       case 'response.refusal.done': {
-        const itemId = str(event.item_id);
+        const itemId = this.itemId(event);
         const text = str(type === 'response.refusal.done' ? event.refusal : event.text);
-        if (itemId && text !== undefined) this.textDone(out, textId(itemId, event.content_index), text);
+        if (itemId && text !== undefined) this.textDone(out, textId(itemId, event.content_index), text, type === 'response.refusal.done');
         break;
       }
       case 'response.content_part.done': {
-        const itemId = str(event.item_id);
+        const itemId = this.itemId(event);
         if (itemId) this.part(out, itemId, event.content_index, obj(event.part));
         break;
       }
@@ -186,13 +212,13 @@ export class ResponsesMapper {
         break;
 
       case 'response.function_call_arguments.delta': {
-        const call = this.calls.get(str(event.item_id) ?? '');
+        const call = this.calls.get(this.itemId(event) ?? '');
         const delta = str(event.delta);
         if (call && delta) call.arguments += delta;
         break;
       }
       case 'response.function_call_arguments.done': {
-        const call = this.calls.get(str(event.item_id) ?? '');
+        const call = this.calls.get(this.itemId(event) ?? '');
         const args = str(event.arguments);
         if (call && args !== undefined) call.arguments = args;
         break;
@@ -229,6 +255,11 @@ export class ResponsesMapper {
   }
 
   private newResponse(): void {
+    this.round++;
+    this.byIndex = new Map();
+    this.seen = new Set();
+    this.shown = false;
+    this.contentSeen = false;
     this.responseId = undefined;
     this.started = false;
     this.code = new Map();
@@ -237,6 +268,26 @@ export class ResponsesMapper {
     this.files = new Set();
     this.streamError = undefined;
     this.awaitingAction = false;
+  }
+
+  /**
+   * Our id for the item an event is about: correlated by `output_index` (the first id seen there wins, so a server
+   * that rotates ids keeps one item), else the event's own `item_id`; an event with neither lands in one catch-all
+   * item rather than being dropped.
+   */
+  private resolveId(itemId: string | undefined, outputIndex: unknown): string {
+    if (typeof outputIndex === 'number' && Number.isInteger(outputIndex) && outputIndex >= 0) {
+      const known = this.byIndex.get(outputIndex);
+      if (known !== undefined) return known;
+      const id = itemId ?? `r${this.round}:o${outputIndex}`;
+      this.byIndex.set(outputIndex, id);
+      return id;
+    }
+    return itemId ?? `r${this.round}:item`;
+  }
+
+  private itemId(event: Json): string {
+    return this.resolveId(str(event.item_id) || undefined, event.output_index);
   }
 
   private start(out: MapperEvent[], response: Json | undefined): void {
@@ -250,9 +301,9 @@ export class ResponsesMapper {
 
   // ---- items ----
 
-  private itemAdded(out: MapperEvent[], item: Json | undefined): void {
-    const id = str(item?.id);
-    if (!item || !id) return;
+  private itemAdded(out: MapperEvent[], item: Json | undefined, outputIndex: unknown): void {
+    if (!item) return;
+    const id = this.resolveId(str(item.id) || undefined, outputIndex);
     switch (item.type) {
       case 'code_interpreter_call':
         this.codeState(out, id);
@@ -269,9 +320,9 @@ export class ResponsesMapper {
    * An item is finished: send whatever of it was not sent yet. `fromFinal`: it comes from the final response's
    * `output`, where an item still in progress (a failed run) must not be declared done.
    */
-  private itemDone(out: MapperEvent[], item: Json | undefined, fromFinal: boolean): void {
-    const id = str(item?.id);
-    if (!item || !id) return;
+  private itemDone(out: MapperEvent[], item: Json | undefined, outputIndex: unknown, fromFinal: boolean): void {
+    if (!item) return;
+    const id = this.resolveId(str(item.id) || undefined, outputIndex);
     switch (item.type) {
       case 'code_interpreter_call':
         this.codeDone(out, item, id, fromFinal);
@@ -301,6 +352,7 @@ export class ResponsesMapper {
     if (!state) {
       state = { code: undefined, outputsSent: 0, settled: false };
       this.code.set(id, state);
+      this.shown = true;
       out.push({ kind: 'code.started', id, language: 'python' }, { kind: 'code.status', id, status: 'writing' });
     }
     return state;
@@ -383,11 +435,12 @@ export class ResponsesMapper {
 
   // ---- text ----
 
-  private textDone(out: MapperEvent[], id: string, text: string): void {
+  private textDone(out: MapperEvent[], id: string, text: string, refusal = false): void {
     const state = this.texts.get(id);
     if (state?.done) return;
     this.texts.set(id, { done: true });
-    out.push({ kind: 'text.done', id, text });
+    if (text !== '') this.shown = true;
+    out.push({ kind: 'text.done', id, text, ...(refusal ? { refusal: true as const } : {}) });
   }
 
   /** A finished content part (from `content_part.done` or a finished message): its text and its files. */
@@ -395,7 +448,7 @@ export class ResponsesMapper {
     if (!part) return;
     const text = part.type === 'output_text' ? str(part.text) : part.type === 'refusal' ? str(part.refusal) : undefined;
     if (text === undefined) return;
-    this.textDone(out, textId(itemId, contentIndex), text);
+    this.textDone(out, textId(itemId, contentIndex), text, part.type === 'refusal');
     for (const a of list(part.annotations)) this.annotation(out, obj(a));
   }
 
@@ -429,7 +482,11 @@ export class ResponsesMapper {
   private terminal(out: MapperEvent[], type: string, response: Json | undefined): void {
     this.start(out, response);
     // The final response lists every item: send what the stream skipped (nothing, from a well-behaved server).
-    for (const item of list(response?.output)) this.itemDone(out, obj(item), true);
+    // Its position in `output` is its `output_index`.
+    list(response?.output).forEach((item, i) => this.itemDone(out, obj(item), i, true));
+    // A server that lists no items but gives the text (`output_text`, as the SDK's convenience field): show it.
+    const outputText = str(response?.output_text);
+    if (!this.shown && outputText) this.textDone(out, `r${this.round}:output_text`, outputText);
 
     if (type === 'response.completed') {
       const calls = [...this.calls.entries()].filter(([, c]) => c.sent);
@@ -440,6 +497,11 @@ export class ResponsesMapper {
           ...(this.responseId ? { responseId: this.responseId } : {}),
           calls: calls.map(([itemId, c]) => ({ callId: c.callId, name: c.name, arguments: c.arguments, itemId })),
         });
+        return;
+      }
+      if (!this.shown && this.contentSeen) {
+        // Content arrived that could not be shown: never report an empty answer as a fine one.
+        this.finish(out, { kind: 'run.finished', status: 'failed', error: { kind: 'protocol', message: 'The server sent an answer in a shape Code Tutor could not read.' } });
         return;
       }
       this.finish(out, { kind: 'run.finished', status: 'completed' });
