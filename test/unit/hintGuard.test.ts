@@ -197,7 +197,7 @@ test('interpreter code over the limit is folded while it streams; its outputs an
   assert.equal(guard.withheldCode('ci_1'), SOLUTION_CODE);
   assert.deepEqual(toTranscriptJson(t).items, [
     { type: 'withheld', language: 'python', lines: 15 },
-    { type: 'code', language: 'python', code: '', outputs: [{ type: 'logs', text: 'True\n' }] },
+    { type: 'code', language: 'python', code: '', runtime: 'hosted', outputs: [{ type: 'logs', text: 'True\n' }] },
   ]);
   // Short interpreter code arrives whole at code.done.
   const short = run([
