@@ -7,10 +7,16 @@ import type { ConversationRef, Provider, RunRequest } from '../engine/provider';
 import { RunStream } from '../engine/runStream';
 import type { FunctionTool } from '../engine/tools/functionTool';
 import type { RunError, StreamEvent } from '../shared/events';
+import { type ChatRecord, newChatId } from './storedChat';
 import type { ChatSnapshot, Question, Turn } from '../shared/protocol';
 import { type RunTranscript, emptyTranscript, reduce } from '../shared/transcript';
 
-export type SessionChange = { readonly type: 'reset' } | { readonly type: 'turnStarted'; readonly turn: Turn } | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent };
+export type SessionChange =
+  | { readonly type: 'reset' }
+  | { readonly type: 'turnStarted'; readonly turn: Turn }
+  | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent }
+  /** Turns were removed (regenerate, edit and resend) or the title or state changed: views take a new snapshot. */
+  | { readonly type: 'changed' };
 
 /** What a run needs that the session does not own: a provider for the current settings and key, and tools. */
 export interface RunSetup {
@@ -19,15 +25,6 @@ export interface RunSetup {
   tools(): readonly FunctionTool[];
   readonly log: vscode.LogOutputChannel;
 }
-
-interface StoredChat {
-  readonly version: 1;
-  readonly chatId: string;
-  readonly turns: Turn[];
-  readonly conversation: ConversationRef;
-}
-
-const maxStoredTurns = 50;
 
 function newId(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
@@ -38,25 +35,73 @@ export class ChatSession implements vscode.Disposable {
   /** Fires for every change a view must show. */
   readonly onDidChange = this._onDidChange.event;
 
-  private chatId = newId('chat');
+  private chatId = newChatId();
   private turns: Turn[] = [];
   private conversation: ConversationRef = {};
+  private title: string | undefined;
+  private createdAt = Date.now();
+  private updatedAt = this.createdAt;
+  private state: Record<string, unknown> = {};
   private running: { turnId: string; run: RunStream } | undefined;
   private codeInterpreter = true;
   private starting = false;
 
+  /** A new chat, or one restored from the store (its follow-ups continue the same conversation on the server). */
   constructor(
-    private readonly storageKey: string,
-    private readonly memento: vscode.Memento,
+    stored: ChatRecord | undefined,
     private readonly setup: RunSetup,
   ) {
-    const stored = memento.get<StoredChat>(storageKey);
-    if (stored?.version === 1 && Array.isArray(stored.turns)) {
-      this.chatId = stored.chatId;
+    if (stored) {
+      this.chatId = stored.id;
       // A run that was streaming when VS Code closed did not finish: show it as stopped, not spinning.
       this.turns = stored.turns.map((t) => (t.run.status === 'in_progress' ? { ...t, run: reduce(t.run, { kind: 'run.finished', status: 'cancelled' }) } : t));
       this.conversation = stored.conversation ?? {};
+      this.title = stored.title;
+      this.createdAt = stored.createdAt;
+      this.updatedAt = stored.updatedAt;
+      this.state = { ...stored.state };
     }
+  }
+
+  get id(): string {
+    return this.chatId;
+  }
+
+  get turnCount(): number {
+    return this.turns.length;
+  }
+
+  /** The chat as the store keeps it. */
+  toRecord(): ChatRecord {
+    return {
+      id: this.chatId,
+      ...(this.title ? { title: this.title } : {}),
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      turns: this.turns,
+      conversation: this.conversation,
+      state: this.state,
+    };
+  }
+
+  rename(title: string): void {
+    this.title = title.trim() || undefined;
+    this.touch();
+  }
+
+  /** A value other features keep with the chat (mode, course, predictions …); plain JSON. */
+  getState(key: string): unknown {
+    return this.state[key];
+  }
+
+  setState(key: string, value: unknown): void {
+    this.state = { ...this.state, [key]: value };
+    this.touch();
+  }
+
+  private touch(): void {
+    this.updatedAt = Date.now();
+    this._onDidChange.fire({ type: 'changed' });
   }
 
   get isRunning(): boolean {
@@ -98,6 +143,7 @@ export class ChatSession implements vscode.Disposable {
     }
     const turn: Turn = { id: newId('turn'), question, run: emptyTranscript };
     this.turns = [...this.turns, turn];
+    this.updatedAt = Date.now();
     if (!('stream' in provider)) {
       this._onDidChange.fire({ type: 'turnStarted', turn });
       const event: StreamEvent = { kind: 'run.finished', status: 'failed', error: provider };
@@ -118,15 +164,41 @@ export class ChatSession implements vscode.Disposable {
     this.running?.run.abort();
   }
 
+  /** Ask the last question again, replacing its answer. False while a run is going or with nothing to regenerate. */
+  async regenerate(): Promise<boolean> {
+    const last = this.turns.at(-1);
+    if (!last || this.running || this.starting) return false;
+    return this.resend(last.question);
+  }
+
+  /** Replace the last question with new text (its selected code stays) and ask it again. */
+  async editLast(text: string): Promise<boolean> {
+    const last = this.turns.at(-1);
+    if (!last || this.running || this.starting || !text.trim()) return false;
+    return this.resend({ ...last.question, text: text.trim() });
+  }
+
+  private async resend(question: Question): Promise<boolean> {
+    this.turns = this.turns.slice(0, -1);
+    // Continue from the answer before the one dropped (Responses); a thread (Assistants) stays the same thread.
+    const previous = this.turns.findLast((t) => (t.run.status === 'completed' || t.run.status === 'incomplete') && t.run.responseId)?.run.responseId;
+    const { responseId: _dropped, ...rest } = this.conversation;
+    this.conversation = previous ? { ...rest, responseId: previous } : rest;
+    this._onDidChange.fire({ type: 'changed' });
+    return this.ask(question);
+  }
+
   /** Forget the conversation and start over (a running run is stopped first). */
   reset(): void {
     this.stop();
     this.running = undefined;
-    this.chatId = newId('chat');
+    this.chatId = newChatId();
     this.turns = [];
     this.conversation = {};
+    this.title = undefined;
+    this.createdAt = this.updatedAt = Date.now();
+    this.state = {};
     this.codeInterpreter = true;
-    this.persist();
     this._onDidChange.fire({ type: 'reset' });
   }
 
@@ -136,6 +208,7 @@ export class ChatSession implements vscode.Disposable {
     const next = this.turns.slice();
     next[i] = { ...next[i], run };
     this.turns = next;
+    this.updatedAt = Date.now();
     // The run is over as soon as its last event is in: listeners (the Stop button's context key) must see that now.
     if (event.kind === 'run.finished') this.finish(turnId, run);
     this._onDidChange.fire({ type: 'event', turnId, event });
@@ -153,12 +226,6 @@ export class ChatSession implements vscode.Disposable {
       };
     }
     this.setup.log.info(`run ${turnId}: ${t.status}${t.error ? ` (${t.error.kind}: ${t.error.message})` : ''}`);
-    this.persist();
-  }
-
-  private persist(): void {
-    const stored: StoredChat = { version: 1, chatId: this.chatId, turns: this.turns.slice(-maxStoredTurns), conversation: this.conversation };
-    void this.memento.update(this.storageKey, stored);
   }
 
   dispose(): void {

@@ -131,7 +131,14 @@ export type HostToWebview =
   | { readonly type: 'turnStarted'; readonly turn: Turn }
   | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent }
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string; readonly actions: readonly HostAction[] }
-  | { readonly type: 'settings'; readonly settings: ViewSettings };
+  | { readonly type: 'settings'; readonly settings: ViewSettings }
+  /** Several live messages of one chat, in order, coalesced by the host into one message per frame. */
+  | { readonly type: 'events'; readonly messages: readonly LiveMessage[] };
+
+/** The live messages the host coalesces into an `events` batch. */
+export type LiveMessage = Extract<HostToWebview, { type: 'turnStarted' | 'event' }>;
+/** Most messages one batch may carry (the host sends a batch per ~16 ms frame). */
+export const maxBatchMessages = 100_000;
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -140,7 +147,11 @@ export type WebviewToHost =
   | { readonly type: 'insertCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'copyCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'saveOutput'; readonly turnId: string; readonly itemId: string; readonly outputIndex: number }
-  | { readonly type: 'action'; readonly action: HostAction };
+  | { readonly type: 'action'; readonly action: HostAction }
+  /** Ask the last question again, replacing its answer. */
+  | { readonly type: 'regenerate' }
+  /** Replace the last question with this text and ask it again. */
+  | { readonly type: 'editLast'; readonly text: string };
 
 /** Longest question the webview may send; longer input is refused, not truncated. */
 export const maxQuestionLength = 20_000;
@@ -164,8 +175,10 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
   switch (m.type) {
     case 'ready':
     case 'stop':
+    case 'regenerate':
       return hasOnlyKeys(m, ['type']);
     case 'ask':
+    case 'editLast':
       return hasOnlyKeys(m, ['type', 'text']) && typeof m.text === 'string' && m.text.trim().length > 0 && m.text.length <= maxQuestionLength;
     case 'insertCode':
     case 'copyCode':
@@ -230,6 +243,12 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
       return (m.level === 'info' || m.level === 'error') && typeof m.text === 'string' && Array.isArray(m.actions);
     case 'settings':
       return isObject(m.settings) && typeof m.settings.typewriter === 'boolean';
+    case 'events':
+      return (
+        Array.isArray(m.messages) &&
+        m.messages.length <= maxBatchMessages &&
+        m.messages.every((x) => isObject(x) && (x.type === 'turnStarted' || x.type === 'event') && isHostToWebview(x))
+      );
     default:
       return false;
   }

@@ -115,6 +115,9 @@ export class ChatView {
         this.settings = m.settings;
         if (!this.typewriterOn()) this.showAll();
         break;
+      case 'events':
+        for (const inner of m.messages) this.handle(inner);
+        break;
       default: {
         const never: never = m;
         return never;
