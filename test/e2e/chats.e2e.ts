@@ -24,7 +24,7 @@ interface ShownTurn {
 /** What a person sees of the chat in the sidebar: every turn's question, explanation, code, logs and images. */
 async function shownChat(frame: Frame): Promise<ShownTurn[]> {
   return frame.evaluate(() =>
-    [...document.querySelectorAll('.turn')].map((t) => ({
+    Array.from(document.querySelectorAll('.turn')).map((t) => ({
       question: (t.querySelector('.turn-question') as HTMLElement | null)?.innerText.trim() ?? '',
       texts: [...t.querySelectorAll('.md-text')].map((e) => (e as HTMLElement).innerText.trim()),
       code: [...t.querySelectorAll('.code-block pre code.code-source')].map((e) => e.textContent ?? ''),
@@ -147,7 +147,7 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
       () => true,
     );
     await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row .label-name')].map((e) => (e as HTMLElement).innerText);
+      const rows = Array.from(document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row .label-name')).map((e) => (e as HTMLElement).innerText);
       return rows.length === 1 && rows[0].includes('closure');
     });
     await vs.screenshot('chats-search');
@@ -178,7 +178,7 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     const plotShown = async () => {
       for (const f of page.frames()) {
         if (f.parentFrame()?.url().includes('extensionId=code-tutor')) continue;
-        const n = await f.evaluate(() => [...document.querySelectorAll('img')].filter((i) => i.naturalWidth > 20 && /^(data|blob):/.test(i.src)).length).catch(() => 0);
+        const n = await f.evaluate(() => Array.from(document.querySelectorAll('img')).filter((i) => i.naturalWidth > 20 && /^(data|blob):/.test(i.src)).length).catch(() => 0);
         if (n > 0) return true;
       }
       return false;
@@ -206,7 +206,7 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     for (const t of ['Plots lesson', 'What is a closure?', 'How do loops work?']) {
       await clickHistoryRow(page, t);
       const f = await sidebarWithTurns(vs, 1);
-      await f.waitForFunction(() => [...document.querySelectorAll('img.output-image')].every((i) => (i as HTMLImageElement).complete));
+      await f.waitForFunction(() => Array.from(document.querySelectorAll('img.output-image')).every((i) => (i as HTMLImageElement).complete));
       before.set(t, await shownChat(f));
     }
     assert.deepEqual(before.get('How do loops work?'), loops);
@@ -226,7 +226,7 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
       for (const [t, shownBefore] of before) {
         await clickHistoryRow(page, t);
         const f = await sidebarWithTurns(vs, 1);
-        await f.waitForFunction(() => [...document.querySelectorAll('img.output-image')].every((i) => (i as HTMLImageElement).complete));
+        await f.waitForFunction(() => Array.from(document.querySelectorAll('img.output-image')).every((i) => (i as HTMLImageElement).complete));
         assert.deepEqual(await shownChat(f), shownBefore, `"${t}" after ${label}`);
       }
       assert.ok(fs.existsSync(path.join(dir, 'chat_broken.json')), 'the damaged file is kept');
