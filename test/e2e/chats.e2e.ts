@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
 import type { VsCode } from './harness';
-import { assert, ask, openSidebar, responsesRequests, until, waitForTurn, withTutor } from './support';
+import { assert, ask, responsesRequests, until, waitForTurn, withTutor } from './support';
 
 interface ShownTurn {
   question: string;
@@ -26,10 +26,10 @@ async function shownChat(frame: Frame): Promise<ShownTurn[]> {
   return frame.evaluate(() =>
     Array.from(document.querySelectorAll('.turn')).map((t) => ({
       question: (t.querySelector('.turn-question') as HTMLElement | null)?.innerText.trim() ?? '',
-      texts: [...t.querySelectorAll('.md-text')].map((e) => (e as HTMLElement).innerText.trim()),
-      code: [...t.querySelectorAll('.code-block pre code.code-source')].map((e) => e.textContent ?? ''),
-      logs: [...t.querySelectorAll('.output-logs')].map((e) => e.textContent ?? ''),
-      images: [...t.querySelectorAll('img.output-image')].map((e) => {
+      texts: Array.from(t.querySelectorAll('.md-text')).map((e) => (e as HTMLElement).innerText.trim()),
+      code: Array.from(t.querySelectorAll('.code-block pre code.code-source')).map((e) => e.textContent ?? ''),
+      logs: Array.from(t.querySelectorAll('.output-logs')).map((e) => e.textContent ?? ''),
+      images: Array.from(t.querySelectorAll('img.output-image')).map((e) => {
         const img = e as HTMLImageElement;
         return `${img.naturalWidth}x${img.naturalHeight}:${img.src.length}`;
       }),
@@ -62,6 +62,24 @@ async function clickHistoryRow(page: Page, title: string): Promise<void> {
   await historyPane(page).locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: title }) }).first().click();
 }
 
+/** Show the Code Tutor side bar (click its activity-bar icon only when it is not showing: a click would hide it). */
+async function showSidebar(vs: VsCode): Promise<Frame> {
+  if (!(await historyPane(vs.page).isVisible().catch(() => false))) {
+    await vs.page.locator('.activitybar .action-item a[aria-label^="Code Tutor"], .activitybar .action-item[aria-label^="Code Tutor"]').first().click();
+  }
+  // The machine may be busy: the first webview can take a while.
+  return vs.webviewFrame('#code-tutor-root textarea#question', { view: true, timeoutMs: 90_000 });
+}
+
+/** Open a chat from the history and wait until the sidebar shows it (its first question). */
+async function openFromHistory(vs: VsCode, title: string, question: string): Promise<Frame> {
+  await clickHistoryRow(vs.page, title);
+  const frame = await vs.webviewFrame('#code-tutor-root textarea#question', { view: true });
+  await frame.waitForFunction((q) => (document.querySelector('.turn .turn-question') as HTMLElement | null)?.innerText.includes(q) ?? false, question, { timeout: 20_000, polling: 100 });
+  await frame.waitForFunction(() => Array.from(document.querySelectorAll('img.output-image')).every((i) => (i as HTMLImageElement).complete));
+  return frame;
+}
+
 /** The sidebar chat's webview frame showing `n` turns. */
 async function sidebarWithTurns(vs: VsCode, n: number): Promise<Frame> {
   const frame = await vs.webviewFrame('#code-tutor-root textarea#question', { view: true });
@@ -78,17 +96,27 @@ function chatsDir(vs: VsCode): string {
   throw new Error(`no chats folder under ${root}`);
 }
 
-async function notification(page: Page, text: string | RegExp): Promise<Locator> {
+async function notification(page: Page, text: string | RegExp, timeoutMs = 20_000): Promise<Locator> {
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
-  await toast.waitFor({ state: 'visible', timeout: 20_000 });
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
   return toast;
+}
+
+/** A notification, as a toast or (if the toast already hid itself) in the notification centre. */
+async function notificationAnywhere(vs: VsCode, text: string): Promise<void> {
+  try {
+    await notification(vs.page, text, 90_000);
+  } catch {
+    await vs.runCommand('Notifications: Show Notifications');
+    await vs.page.locator('.notifications-center', { hasText: text }).first().waitFor({ state: 'visible', timeout: 10_000 });
+  }
 }
 
 test('many chats: create, switch, rename, delete and undo, search, export a notebook, and all of it survives a reload and a restart', async () => {
   await withTutor({ name: 'chats', settings: { 'codeTutor.typewriter': false } }, async (vs, server) => {
     const { page } = vs;
     // First run: the empty history shows what to do, with the provider, the key and an example question.
-    let chat = await openSidebar(vs);
+    let chat = await showSidebar(vs);
     const welcome = historyPane(page).locator('.welcome-view-content');
     await welcome.waitFor({ state: 'visible' });
     const welcomeText = await welcome.innerText();
@@ -114,8 +142,8 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     const loops = await shownChat(chat);
 
     // Switch: a row opens its chat in the sidebar.
-    await clickHistoryRow(page, 'Plot something');
-    chat = await vs.webviewFrame('#code-tutor-root .turn img.output-image', { view: true });
+    chat = await openFromHistory(vs, 'Plot something', 'Plot something');
+    await chat.locator('.turn img.output-image').first().waitFor({ state: 'attached' });
     const plot = await shownChat(chat);
     assert.equal(plot.length, 1);
     assert.ok(plot[0].images.length > 0 && !plot[0].images[0].startsWith('0x0'), `the plot is shown: ${plot[0].images.join()}`);
@@ -130,8 +158,7 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     await vs.screenshot('chats-history');
 
     // Delete with Undo.
-    await clickHistoryRow(page, 'What is a closure?');
-    await sidebarWithTurns(vs, 1);
+    await openFromHistory(vs, 'What is a closure?', 'What is a closure?');
     await vs.runCommand('Code Tutor: Delete Chat');
     await waitForHistory(page, (t) => t.length === 2 && !t.includes('What is a closure?'), 'the deleted chat gone');
     const toast = await notification(page, 'Deleted the chat');
@@ -142,10 +169,6 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     await vs.runCommand('Code Tutor: Search Chats');
     const quick = page.locator('.quick-input-widget');
     await quick.locator('input').first().fill('closure');
-    await until(
-      () => quick.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts(),
-      () => true,
-    );
     await page.waitForFunction(() => {
       const rows = Array.from(document.querySelectorAll('.quick-input-widget .quick-input-list .monaco-list-row .label-name')).map((e) => (e as HTMLElement).innerText);
       return rows.length === 1 && rows[0].includes('closure');
@@ -154,8 +177,7 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     await page.keyboard.press('Escape');
 
     // Export the plot chat as a notebook: it opens in the notebook editor with its cells and the plot.
-    await clickHistoryRow(page, 'Plots lesson');
-    await sidebarWithTurns(vs, 1);
+    await openFromHistory(vs, 'Plots lesson', 'Plot something');
     await vs.runCommand('Code Tutor: Export Chat as Jupyter Notebook');
     const dialogInput = page.locator('.quick-input-widget input').first();
     await dialogInput.waitFor({ state: 'visible' });
@@ -202,13 +224,13 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     await vs.screenshot('chats-walkthrough');
 
     // Capture every chat as shown, then damage a file and reload the window.
+    const questions = new Map([
+      ['Plots lesson', 'Plot something'],
+      ['What is a closure?', 'What is a closure?'],
+      ['How do loops work?', 'How do loops work?'],
+    ]);
     const before = new Map<string, ShownTurn[]>();
-    for (const t of ['Plots lesson', 'What is a closure?', 'How do loops work?']) {
-      await clickHistoryRow(page, t);
-      const f = await sidebarWithTurns(vs, 1);
-      await f.waitForFunction(() => Array.from(document.querySelectorAll('img.output-image')).every((i) => (i as HTMLImageElement).complete));
-      before.set(t, await shownChat(f));
-    }
+    for (const [t, q] of questions) before.set(t, await shownChat(await openFromHistory(vs, t, q)));
     assert.deepEqual(before.get('How do loops work?'), loops);
     assert.deepEqual(before.get('Plots lesson'), plot);
     const dir = chatsDir(vs);
@@ -219,20 +241,17 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     fs.writeFileSync(path.join(dir, 'chat_broken.json'), '{"format":"code-tutor.chat","version":1,"chat":{"id":"chat_broken","turns":[');
 
     const check = async (label: string) => {
-      await notification(page, 'chat_broken.json');
+      await notificationAnywhere(vs, 'chat_broken.json');
       await vs.screenshot(`chats-damaged-${label}`);
-      chat = await openSidebar(vs);
+      chat = await showSidebar(vs);
       await waitForHistory(page, (t) => t.length === 3, `three chats after ${label}`);
       for (const [t, shownBefore] of before) {
-        await clickHistoryRow(page, t);
-        const f = await sidebarWithTurns(vs, 1);
-        await f.waitForFunction(() => Array.from(document.querySelectorAll('img.output-image')).every((i) => (i as HTMLImageElement).complete));
+        const f = await openFromHistory(vs, t, questions.get(t)!);
         assert.deepEqual(await shownChat(f), shownBefore, `"${t}" after ${label}`);
       }
       assert.ok(fs.existsSync(path.join(dir, 'chat_broken.json')), 'the damaged file is kept');
     };
     await vs.runCommand('Developer: Reload Window');
-    await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
     await check('reload');
     await vs.restartServer();
     await check('restart');
@@ -241,8 +260,7 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     const loopsFile = stored.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))).find((j) => j.chat.turns[0].question.text === 'How do loops work?');
     const responseId = loopsFile.chat.turns[0].run.responseId as string;
     assert.match(responseId, /^resp_/);
-    await clickHistoryRow(page, 'How do loops work?');
-    chat = await sidebarWithTurns(vs, 1);
+    chat = await openFromHistory(vs, 'How do loops work?', 'How do loops work?');
     const requestsBefore = responsesRequests(server).length;
     await ask(chat, 'And with a while loop?');
     await waitForTurn(chat, 2, 'completed');
