@@ -67,6 +67,8 @@ export class ChatManager implements vscode.Disposable {
   readonly sidebar: ChatSlot;
   readonly panel: ChatSlot;
   private running = false;
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
 
   constructor(
     private readonly store: ChatStore,
@@ -76,6 +78,12 @@ export class ChatManager implements vscode.Disposable {
   ) {
     this.sidebar = new ChatSlot('sidebar', this.adopt(new ChatSession(undefined, setup)));
     this.panel = new ChatSlot('panel', this.adopt(new ChatSession(undefined, setup)));
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  /** Resolves once the history was read (so an empty list is not shown while it loads). */
+  whenReady(): Promise<void> {
+    return this.ready;
   }
 
   private get untitled(): string {
@@ -84,8 +92,18 @@ export class ChatManager implements vscode.Disposable {
 
   /** Read the history, move the old memento chats into the store once, reopen each slot's last chat. */
   async init(): Promise<StoreProblem[]> {
-    await this.migrate();
-    const { summaries, problems } = await this.store.list(this.untitled);
+    try {
+      await this.migrate();
+    } catch (e) {
+      this.setup.log.error(`could not move the old chats into the chat store: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    let listed: Awaited<ReturnType<ChatStore['list']>>;
+    try {
+      listed = await this.store.list(this.untitled);
+    } finally {
+      this.markReady();
+    }
+    const { summaries, problems } = listed;
     this.summaries = new Map(summaries.map((s) => [s.id, s]));
     for (const slot of [this.sidebar, this.panel]) {
       const id = this.memento.get<string>(currentKey(slot.name));
@@ -151,6 +169,10 @@ export class ChatManager implements vscode.Disposable {
     if (session.turnCount === 0) return; // an empty new chat is not history yet
     const record = session.toRecord();
     await this.store.save(record);
+    // A slot reopens its chat after a reload: remember it once it is history (a new chat becomes so at its first save).
+    for (const slot of [this.sidebar, this.panel]) {
+      if (slot.session === session && this.memento.get<string>(currentKey(slot.name)) !== record.id) await this.memento.update(currentKey(slot.name), record.id);
+    }
     const known = this.summaries.get(record.id);
     const next = summarize(record, this.untitled);
     this.summaries.set(record.id, next);

@@ -43,8 +43,9 @@ export class HistoryTree implements vscode.TreeDataProvider<ChatSummary>, vscode
     this._onDidChangeTreeData.fire();
   }
 
-  getChildren(element?: ChatSummary): ChatSummary[] {
+  async getChildren(element?: ChatSummary): Promise<ChatSummary[]> {
     if (element) return [];
+    await this.manager.whenReady();
     const all = this.manager.list();
     return this.filter ? all.filter((s) => this.filter!.ids.has(s.id)) : all;
   }
