@@ -113,7 +113,7 @@ async function notificationAnywhere(vs: VsCode, text: string): Promise<void> {
 }
 
 test('many chats: create, switch, rename, delete and undo, search, export a notebook, and all of it survives a reload and a restart', async () => {
-  await withTutor({ name: 'chats', settings: { 'codeTutor.typewriter': false } }, async (vs, server) => {
+  await withTutor({ name: 'chats', settings: { 'codeTutor.typewriter': false }, timeoutMs: 90_000 }, async (vs, server) => {
     const { page } = vs;
     // First run: the empty history shows what to do, with the provider, the key and an example question.
     let chat = await showSidebar(vs);
