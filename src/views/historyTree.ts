@@ -26,28 +26,15 @@ export class HistoryTree implements vscode.TreeDataProvider<ChatSummary>, vscode
   private readonly _onDidChangeTreeData = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this._onDidChangeTreeData.event;
   private readonly subscription: vscode.Disposable;
-  /** Only these chats are shown while a search is active. */
-  private filter: { query: string; ids: ReadonlySet<string> } | undefined;
 
   constructor(private readonly manager: ChatManager) {
     this.subscription = manager.onDidChangeHistory(() => this._onDidChangeTreeData.fire());
   }
 
-  get filterQuery(): string | undefined {
-    return this.filter?.query;
-  }
-
-  setFilter(filter: { query: string; ids: ReadonlySet<string> } | undefined): void {
-    this.filter = filter;
-    void vscode.commands.executeCommand('setContext', 'codeTutor.historyFiltered', filter !== undefined);
-    this._onDidChangeTreeData.fire();
-  }
-
   async getChildren(element?: ChatSummary): Promise<ChatSummary[]> {
     if (element) return [];
     await this.manager.whenReady();
-    const all = this.manager.list();
-    return this.filter ? all.filter((s) => this.filter!.ids.has(s.id)) : all;
+    return this.manager.list();
   }
 
   getParent(): undefined {
