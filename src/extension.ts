@@ -1,6 +1,9 @@
 /** activate(): build the services, register commands and views, push one root disposable. Nothing else. */
 import * as vscode from 'vscode';
-import { ChatSession, type RunSetup, type SessionChange } from './chat/chatSession';
+import { ChatManager } from './chat/chatManager';
+import type { ChatSession, RunSetup } from './chat/chatSession';
+import { ChatStore } from './chat/chatStore';
+import { registerChatCommands } from './commands/chatCommands';
 import { explainSelection } from './commands/explainSelection';
 import { InstructionsDocuments, instructionsScheme } from './commands/showInstructions';
 import { EditorTracker } from './commands/insertCode';
@@ -14,6 +17,9 @@ import { workspaceTools } from './tools/workspaceTools';
 import { CourseWatcher } from './tutor/courseWatcher';
 import { buildInstructions } from './tutor/instructions';
 import { ChatPanel, ChatSidebarProvider, sidebarViewId } from './views/chatViews';
+import { HistoryTree, historyViewId } from './views/historyTree';
+
+let activeManager: ChatManager | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Code Tutor', { log: true });
@@ -46,8 +52,12 @@ export function activate(context: vscode.ExtensionContext): void {
     },
   };
 
-  const sidebarSession = new ChatSession('codeTutor.chat.sidebar', context.workspaceState, setup);
-  const panelSession = new ChatSession('codeTutor.chat.panel', context.workspaceState, setup);
+  // Chats are files in the workspace's storage (they are about this workspace's code, as the old workspace-state
+  // chat was); a window without a folder keeps them in the global storage.
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const manager = new ChatManager(new ChatStore(vscode.Uri.joinPath(storage, 'chats').fsPath), setup, context.workspaceState);
+  activeManager = manager;
+  const slotOf = (session: ChatSession) => (manager.panel.session === session ? manager.panel : manager.sidebar);
 
   const runAction = async (action: HostAction, session: ChatSession): Promise<void> => {
     switch (action) {
@@ -65,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
         return;
       }
       case 'newChat':
-        session.reset();
+        manager.newChat(slotOf(session));
         return;
       default: {
         const never: never = action;
@@ -75,32 +85,39 @@ export function activate(context: vscode.ExtensionContext): void {
   };
 
   const deps = { extensionUri: context.extensionUri, log, editors, runAction, tutor };
-  const sidebar = new ChatSidebarProvider(sidebarSession, deps);
-  const panel = new ChatPanel(panelSession, deps);
+  const sidebar = new ChatSidebarProvider(manager.sidebar, deps);
+  const panel = new ChatPanel(manager.panel, deps);
+  const historyTree = new HistoryTree(manager);
+  const history = vscode.window.createTreeView(historyViewId, { treeDataProvider: historyTree, showCollapseAll: false });
 
   // The context key drives the Stop button. It changes only when a run starts or ends, so it is set then and not
   // once per streamed delta (each setContext is a round trip to the workbench).
-  let running = false;
-  const updateRunning = (c: SessionChange) => {
-    if (c.type === 'event' && c.event.kind !== 'run.finished') return;
-    const now = sidebarSession.isRunning || panelSession.isRunning;
-    if (now === running) return;
-    running = now;
-    void vscode.commands.executeCommand('setContext', 'codeTutor.running', now);
-  };
+  const updateRunning = (now: boolean) => void vscode.commands.executeCommand('setContext', 'codeTutor.running', now);
   const busy = () => void vscode.window.showInformationMessage(vscode.l10n.t('The tutor is still answering. Wait for it, or run "Code Tutor: Stop".'));
 
   context.subscriptions.push(
     vscode.Disposable.from(
       log,
       editors,
-      sidebarSession,
-      panelSession,
+      manager,
       sidebar,
       panel,
-      sidebarSession.onDidChange(updateRunning),
-      panelSession.onDidChange(updateRunning),
+      historyTree,
+      history,
+      manager.onDidChangeRunning(updateRunning),
       vscode.window.registerWebviewViewProvider(sidebarViewId, sidebar),
+      registerChatCommands({
+        manager,
+        history,
+        log,
+        revealSidebar: () => sidebar.reveal(),
+        activeSlot: () => (panel.isActive ? manager.panel : manager.sidebar),
+      }),
+      vscode.commands.registerCommand('codeTutor.askExample', async () => {
+        await sidebar.reveal();
+        const session = manager.newChat(manager.sidebar);
+        if (!(await session.ask({ text: vscode.l10n.t('What is a list comprehension in Python? Show me with a small example.') }))) busy();
+      }),
       vscode.commands.registerCommand('codeTutor.ask', async (question?: unknown) => {
         const text =
           typeof question === 'string' && question.trim()
@@ -114,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): void {
               });
         if (!text?.trim()) return;
         panel.show();
-        if (!(await panelSession.ask({ text: text.trim() }))) busy();
+        if (!(await manager.panel.session.ask({ text: text.trim() }))) busy();
       }),
       vscode.commands.registerCommand('codeTutor.explainSelection', async () => {
         const question = explainSelection(vscode.window.activeTextEditor);
@@ -123,13 +140,17 @@ export function activate(context: vscode.ExtensionContext): void {
           return;
         }
         await sidebar.reveal();
-        if (!(await sidebarSession.ask(question))) busy();
+        if (!(await manager.sidebar.session.ask(question))) busy();
       }),
       vscode.commands.registerCommand('codeTutor.setApiKey', () => keys.prompt(readSettings().provider)),
-      vscode.commands.registerCommand('codeTutor.newChat', () => (panel.isActive ? panelSession : sidebarSession).reset()),
+      vscode.commands.registerCommand('codeTutor.newChat', async () => {
+        const slot = panel.isActive ? manager.panel : manager.sidebar;
+        manager.newChat(slot);
+        if (slot === manager.sidebar) await sidebar.reveal();
+      }),
       vscode.commands.registerCommand('codeTutor.stop', () => {
-        sidebarSession.stop();
-        panelSession.stop();
+        manager.sidebar.session.stop();
+        manager.panel.session.stop();
       }),
       course,
       tutorChanged,
@@ -141,6 +162,8 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.workspace.registerTextDocumentContentProvider(instructionsScheme, instructionsDocs),
       vscode.commands.registerCommand('codeTutor.showInstructions', async () => {
         // The chat in front; else the one that asked last. What it sent last, else what it would send now.
+        const sidebarSession = manager.sidebar.session;
+        const panelSession = manager.panel.session;
         const session = panel.isActive || (panelSession.instructions && !sidebarSession.instructions) ? panelSession : sidebarSession;
         const inputs = { rules: (await course.refresh()).rules, defaultMode: readDefaultMode() };
         await instructionsDocs.show(session.instructions ?? buildInstructions({ mode: session.effectiveMode(inputs).mode, rules: inputs.rules }));
@@ -150,8 +173,21 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
   );
   log.info(`Code Tutor activated (${readSettings().provider}, ${readSettings().protocol})`);
+  void manager.init().then(
+    (problems) => {
+      for (const p of problems) log.warn(`skipped the damaged chat file ${p.file}: ${p.reason}`);
+      if (problems.length > 0) {
+        void vscode.window.showWarningMessage(
+          vscode.l10n.t('Some saved chats could not be read and were skipped (the files are kept): {0}', problems.map((p) => `${p.file} (${p.reason})`).join('; ')),
+        );
+      }
+    },
+    (e: unknown) => log.error(`could not read the chat history: ${e instanceof Error ? e.message : String(e)}`),
+  );
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** Everything is disposed through context.subscriptions; chats still being saved are written first. */
+export async function deactivate(): Promise<void> {
+  await activeManager?.flush();
+  activeManager = undefined;
 }

@@ -7,6 +7,7 @@ import type { ConversationRef, Provider, RunRequest } from '../engine/provider';
 import { RunStream } from '../engine/runStream';
 import type { FunctionTool } from '../engine/tools/functionTool';
 import type { RunError, StreamEvent } from '../shared/events';
+import { type ChatRecord, newChatId } from './storedChat';
 import type { ChatSnapshot, Question, Turn } from '../shared/protocol';
 import { type RunTranscript, emptyTranscript, reduce } from '../shared/transcript';
 import { type CourseRules, defaultRules, effectiveMode, type EffectiveMode } from '../tutor/courseRules';
@@ -14,7 +15,14 @@ import type { HintGuard } from '../tutor/hintGuard';
 import { isTutorMode, type TutorMode } from '../tutor/modes';
 import { guardedProvider, tutorRequest } from '../tutor/tutorRun';
 
-export type SessionChange = { readonly type: 'reset' } | { readonly type: 'mode' } | { readonly type: 'turnStarted'; readonly turn: Turn } | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent };
+export type SessionChange =
+  | { readonly type: 'reset' }
+  /** The learner switched this chat's tutor mode. */
+  | { readonly type: 'mode' }
+  | { readonly type: 'turnStarted'; readonly turn: Turn }
+  | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent }
+  /** Turns were removed (regenerate, edit and resend) or the title or state changed: views take a new snapshot. */
+  | { readonly type: 'changed' };
 
 /** What a run needs that the session does not own: a provider for the current settings and key, and tools. */
 export interface RunSetup {
@@ -31,19 +39,6 @@ export interface TutorInputs {
   readonly defaultMode: TutorMode;
 }
 
-interface StoredChat {
-  readonly version: 1;
-  readonly chatId: string;
-  readonly turns: Turn[];
-  readonly conversation: ConversationRef;
-  /** The learner's mode choice for this chat. */
-  readonly mode?: TutorMode;
-  /** Code withheld in hint/review mode, by `turnId itemId`: host-only, for "Show the code anyway". */
-  readonly withheld?: Record<string, string>;
-}
-
-const maxStoredTurns = 50;
-
 function newId(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
@@ -53,9 +48,13 @@ export class ChatSession implements vscode.Disposable {
   /** Fires for every change a view must show. */
   readonly onDidChange = this._onDidChange.event;
 
-  private chatId = newId('chat');
+  private chatId = newChatId();
   private turns: Turn[] = [];
   private conversation: ConversationRef = {};
+  private title: string | undefined;
+  private createdAt = Date.now();
+  private updatedAt = this.createdAt;
+  private state: Record<string, unknown> = {};
   private running: { turnId: string; run: RunStream } | undefined;
   private codeInterpreter = true;
   private starting = false;
@@ -64,20 +63,70 @@ export class ChatSession implements vscode.Disposable {
   private readonly guards = new Map<string, HintGuard>();
   private lastInstructions: string | undefined;
 
+  /** A new chat, or one restored from the store (its follow-ups continue the same conversation on the server). */
   constructor(
-    private readonly storageKey: string,
-    private readonly memento: vscode.Memento,
+    stored: ChatRecord | undefined,
     private readonly setup: RunSetup,
   ) {
-    const stored = memento.get<StoredChat>(storageKey);
-    if (stored?.version === 1 && Array.isArray(stored.turns)) {
-      this.chatId = stored.chatId;
+    if (stored) {
+      this.chatId = stored.id;
       // A run that was streaming when VS Code closed did not finish: show it as stopped, not spinning.
       this.turns = stored.turns.map((t) => (t.run.status === 'in_progress' ? { ...t, run: reduce(t.run, { kind: 'run.finished', status: 'cancelled' }) } : t));
       this.conversation = stored.conversation ?? {};
-      if (isTutorMode(stored.mode)) this.modeChoice = stored.mode;
-      for (const [k, v] of Object.entries(stored.withheld ?? {})) if (typeof v === 'string') this.withheld.set(k, v);
+      this.title = stored.title;
+      this.createdAt = stored.createdAt;
+      this.updatedAt = stored.updatedAt;
+      this.state = { ...stored.state };
+      if (isTutorMode(stored.state.mode)) this.modeChoice = stored.state.mode;
+      const withheld = stored.state.withheld;
+      if (withheld && typeof withheld === 'object') for (const [k, v] of Object.entries(withheld)) if (typeof v === 'string') this.withheld.set(k, v);
     }
+  }
+
+  get id(): string {
+    return this.chatId;
+  }
+
+  get turnCount(): number {
+    return this.turns.length;
+  }
+
+  /** The chat as the store keeps it. */
+  toRecord(): ChatRecord {
+    return {
+      id: this.chatId,
+      ...(this.title ? { title: this.title } : {}),
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      turns: this.turns,
+      conversation: this.conversation,
+      // The tutor mode the learner chose and the code hint mode withheld (host-only, for "Show the code anyway").
+      state: {
+        ...this.state,
+        ...(this.modeChoice ? { mode: this.modeChoice } : {}),
+        ...(this.withheld.size ? { withheld: Object.fromEntries(this.withheld) } : {}),
+      },
+    };
+  }
+
+  rename(title: string): void {
+    this.title = title.trim() || undefined;
+    this.touch();
+  }
+
+  /** A value other features keep with the chat (mode, course, predictions …); plain JSON. */
+  getState(key: string): unknown {
+    return this.state[key];
+  }
+
+  setState(key: string, value: unknown): void {
+    this.state = { ...this.state, [key]: value };
+    this.touch();
+  }
+
+  private touch(): void {
+    this.updatedAt = Date.now();
+    this._onDidChange.fire({ type: 'changed' });
   }
 
   get isRunning(): boolean {
@@ -103,7 +152,7 @@ export class ChatSession implements vscode.Disposable {
   setMode(mode: TutorMode, inputs: TutorInputs): boolean {
     if (!this.effectiveMode(inputs).allowed.includes(mode)) return false;
     this.modeChoice = mode;
-    this.persist();
+    this.updatedAt = Date.now();
     this._onDidChange.fire({ type: 'mode' });
     return true;
   }
@@ -129,7 +178,7 @@ export class ChatSession implements vscode.Disposable {
     const next = this.turns.slice();
     next[i] = { ...next[i], run };
     this.turns = next;
-    this.persist();
+    this.updatedAt = Date.now();
     this._onDidChange.fire({ type: 'event', turnId, event });
     return 'revealed';
   }
@@ -162,6 +211,7 @@ export class ChatSession implements vscode.Disposable {
     }
     const turn: Turn = { id: newId('turn'), question, run: emptyTranscript };
     this.turns = [...this.turns, turn];
+    this.updatedAt = Date.now();
     if (!('stream' in provider)) {
       this._onDidChange.fire({ type: 'turnStarted', turn });
       const event: StreamEvent = { kind: 'run.finished', status: 'failed', error: provider };
@@ -186,17 +236,43 @@ export class ChatSession implements vscode.Disposable {
     this.running?.run.abort();
   }
 
+  /** Ask the last question again, replacing its answer. False while a run is going or with nothing to regenerate. */
+  async regenerate(): Promise<boolean> {
+    const last = this.turns.at(-1);
+    if (!last || this.running || this.starting) return false;
+    return this.resend(last.question);
+  }
+
+  /** Replace the last question with new text (its selected code stays) and ask it again. */
+  async editLast(text: string): Promise<boolean> {
+    const last = this.turns.at(-1);
+    if (!last || this.running || this.starting || !text.trim()) return false;
+    return this.resend({ ...last.question, text: text.trim() });
+  }
+
+  private async resend(question: Question): Promise<boolean> {
+    this.turns = this.turns.slice(0, -1);
+    // Continue from the answer before the one dropped (Responses); a thread (Assistants) stays the same thread.
+    const previous = this.turns.findLast((t) => (t.run.status === 'completed' || t.run.status === 'incomplete') && t.run.responseId)?.run.responseId;
+    const { responseId: _dropped, ...rest } = this.conversation;
+    this.conversation = previous ? { ...rest, responseId: previous } : rest;
+    this._onDidChange.fire({ type: 'changed' });
+    return this.ask(question);
+  }
+
   /** Forget the conversation and start over (a running run is stopped first). */
   reset(): void {
     this.stop();
     this.running = undefined;
-    this.chatId = newId('chat');
+    this.chatId = newChatId();
     this.turns = [];
     this.conversation = {};
+    this.title = undefined;
+    this.createdAt = this.updatedAt = Date.now();
+    this.state = {};
     this.codeInterpreter = true;
     this.modeChoice = undefined;
     this.withheld.clear();
-    this.persist();
     this._onDidChange.fire({ type: 'reset' });
   }
 
@@ -206,6 +282,7 @@ export class ChatSession implements vscode.Disposable {
     const next = this.turns.slice();
     next[i] = { ...next[i], run };
     this.turns = next;
+    this.updatedAt = Date.now();
     // The run is over as soon as its last event is in: listeners (the Stop button's context key) must see that now.
     if (event.kind === 'run.finished') this.finish(turnId, run);
     this._onDidChange.fire({ type: 'event', turnId, event });
@@ -226,15 +303,6 @@ export class ChatSession implements vscode.Disposable {
       };
     }
     this.setup.log.info(`run ${turnId}: ${t.status}${t.error ? ` (${t.error.kind}: ${t.error.message})` : ''}`);
-    this.persist();
-  }
-
-  private persist(): void {
-    const turns = this.turns.slice(-maxStoredTurns);
-    const kept = new Set(turns.map((t) => t.id));
-    const withheld = Object.fromEntries([...this.withheld].filter(([k]) => kept.has(k.slice(0, k.indexOf(' ')))));
-    const stored: StoredChat = { version: 1, chatId: this.chatId, turns, conversation: this.conversation, ...(this.modeChoice ? { mode: this.modeChoice } : {}), withheld };
-    void this.memento.update(this.storageKey, stored);
   }
 
   dispose(): void {

@@ -170,7 +170,14 @@ export type HostToWebview =
   | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent }
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string; readonly actions: readonly HostAction[] }
   | { readonly type: 'settings'; readonly settings: ViewSettings }
-  | { readonly type: 'tutor'; readonly tutor: TutorViewState };
+  | { readonly type: 'tutor'; readonly tutor: TutorViewState }
+  /** Several live messages of one chat, in order, coalesced by the host into one message per frame. */
+  | { readonly type: 'events'; readonly messages: readonly LiveMessage[] };
+
+/** The live messages the host coalesces into an `events` batch. */
+export type LiveMessage = Extract<HostToWebview, { type: 'turnStarted' | 'event' }>;
+/** Most messages one batch may carry (the host sends a batch per ~16 ms frame). */
+export const maxBatchMessages = 100_000;
 
 /** The mode and course rules in force for a chat, for its header (issue 6). */
 export interface TutorViewState {
@@ -197,7 +204,11 @@ export type WebviewToHost =
   | { readonly type: 'action'; readonly action: HostAction }
   | { readonly type: 'setMode'; readonly mode: TutorMode }
   /** "Show the code anyway" for withheld item X of turn Y: the host has the code; the webview only names it. */
-  | { readonly type: 'reveal'; readonly turnId: string; readonly itemId: string };
+  | { readonly type: 'reveal'; readonly turnId: string; readonly itemId: string }
+  /** Ask the last question again, replacing its answer. */
+  | { readonly type: 'regenerate' }
+  /** Replace the last question with this text and ask it again. */
+  | { readonly type: 'editLast'; readonly text: string };
 
 /** Longest question the webview may send; longer input is refused, not truncated. */
 export const maxQuestionLength = 20_000;
@@ -221,8 +232,10 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
   switch (m.type) {
     case 'ready':
     case 'stop':
+    case 'regenerate':
       return hasOnlyKeys(m, ['type']);
     case 'ask':
+    case 'editLast':
       return hasOnlyKeys(m, ['type', 'text']) && typeof m.text === 'string' && m.text.trim().length > 0 && m.text.length <= maxQuestionLength;
     case 'insertCode':
     case 'copyCode':
@@ -299,6 +312,12 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
       return isObject(m.settings) && typeof m.settings.typewriter === 'boolean';
     case 'tutor':
       return isTutorViewState(m.tutor);
+    case 'events':
+      return (
+        Array.isArray(m.messages) &&
+        m.messages.length <= maxBatchMessages &&
+        m.messages.every((x) => isObject(x) && (x.type === 'turnStarted' || x.type === 'event') && isHostToWebview(x))
+      );
     default:
       return false;
   }

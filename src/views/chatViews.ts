@@ -1,6 +1,6 @@
 /** The two places a chat is shown: the sidebar view and the editor panel opened by "Ask Assistant". */
 import * as vscode from 'vscode';
-import type { ChatSession } from '../chat/chatSession';
+import type { ChatSlot } from '../chat/chatManager';
 import { ChatWebview, type ChatWebviewDeps } from './chatWebview';
 import { localResourceRoots } from './webviewHtml';
 
@@ -11,15 +11,16 @@ export class ChatSidebarProvider implements vscode.WebviewViewProvider, vscode.D
   private current: ChatWebview | undefined;
 
   constructor(
-    private readonly session: ChatSession,
+    private readonly slot: ChatSlot,
     private readonly deps: ChatWebviewDeps,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     view.webview.options = { enableScripts: true, localResourceRoots: localResourceRoots(this.deps.extensionUri) };
     this.current?.dispose();
-    const chat = new ChatWebview(view.webview, this.session, this.deps, vscode.l10n.t('Code Tutor'));
+    const chat = new ChatWebview(view.webview, this.slot, this.deps, vscode.l10n.t('Code Tutor'));
     this.current = chat;
+    view.onDidChangeVisibility(() => chat.setVisible(view.visible));
     view.onDidDispose(() => {
       chat.dispose();
       if (this.current === chat) this.current = undefined;
@@ -41,7 +42,7 @@ export class ChatPanel implements vscode.Disposable {
   private chat: ChatWebview | undefined;
 
   constructor(
-    private readonly session: ChatSession,
+    private readonly slot: ChatSlot,
     private readonly deps: ChatWebviewDeps,
   ) {}
 
@@ -63,7 +64,9 @@ export class ChatPanel implements vscode.Disposable {
     );
     panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'tutor.svg');
     this.panel = panel;
-    this.chat = new ChatWebview(panel.webview, this.session, this.deps, vscode.l10n.t('Code Tutor'));
+    const chat = new ChatWebview(panel.webview, this.slot, this.deps, vscode.l10n.t('Code Tutor'));
+    this.chat = chat;
+    panel.onDidChangeViewState(() => chat.setVisible(panel.visible));
     panel.onDidDispose(() => {
       this.chat?.dispose();
       this.chat = undefined;

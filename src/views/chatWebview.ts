@@ -1,14 +1,17 @@
 /**
- * Binds one webview (the sidebar view or the editor panel) to one ChatSession: serves the page, checks every
+ * Binds one webview (the sidebar view or the editor panel) to a slot's current ChatSession (it follows the slot
+ * when it switches to another chat): serves the page, checks every
  * message at the door, answers `ready` with a snapshot, forwards live events, and carries out the webview's
  * requests by reference (insert *item X of turn Y* — never text the webview sends).
  */
 import * as vscode from 'vscode';
+import type { ChatSlot } from '../chat/chatManager';
 import type { ChatSession, TutorInputs } from '../chat/chatSession';
 import { insertCode } from '../commands/insertCode';
 import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost, type TutorViewState } from '../shared/protocol';
 import { readSettings } from '../config/settings';
+import { EventBatcher } from './eventBatcher';
 import { uiStrings } from './uiStrings';
 import { renderWebviewHtml } from './webviewHtml';
 
@@ -25,22 +28,23 @@ export interface ChatWebviewDeps {
 export class ChatWebview implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
+  private sessionSubscription: vscode.Disposable | undefined;
+  // Live events go out coalesced, at most one message per frame; a hidden view gets a snapshot when it shows.
+  private readonly batcher = new EventBatcher({ post: (m) => void this.webview.postMessage(m), snapshot: () => this.sendSnapshot() });
 
   constructor(
     private readonly webview: vscode.Webview,
-    private readonly session: ChatSession,
+    private readonly slot: ChatSlot,
     private readonly deps: ChatWebviewDeps,
     title: string,
   ) {
     webview.html = renderWebviewHtml(webview, deps.extensionUri, { title, lang: vscode.env.language });
+    this.follow(slot.session);
     this.disposables.push(
       webview.onDidReceiveMessage((m) => this.receive(m)),
-      session.onDidChange((c) => {
-        if (!this.ready) return;
-        if (c.type === 'reset') this.sendSnapshot();
-        else if (c.type === 'mode') this.sendTutor();
-        else if (c.type === 'turnStarted') this.post({ type: 'turnStarted', turn: c.turn });
-        else this.post({ type: 'event', turnId: c.turnId, event: c.event });
+      slot.onDidSwitch((session) => {
+        this.follow(session);
+        if (this.ready) this.sendSnapshot();
       }),
       ...(deps.tutor ? [deps.tutor.onDidChange(() => this.ready && this.sendTutor())] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -49,17 +53,39 @@ export class ChatWebview implements vscode.Disposable {
     );
   }
 
+  private get session(): ChatSession {
+    return this.slot.session;
+  }
+
+  private follow(session: ChatSession): void {
+    this.sessionSubscription?.dispose();
+    this.sessionSubscription = session.onDidChange((c) => {
+      if (!this.ready) return;
+      if (c.type === 'reset' || c.type === 'changed') this.sendSnapshot();
+      else if (c.type === 'mode') this.sendTutor();
+      else if (c.type === 'turnStarted') this.batcher.push({ type: 'turnStarted', turn: c.turn });
+      else this.batcher.push({ type: 'event', turnId: c.turnId, event: c.event });
+    });
+  }
+
+  /** The view was hidden or shown (a sidebar view): no backlog while hidden, a snapshot when shown. */
+  setVisible(visible: boolean): void {
+    this.batcher.setVisible(visible);
+  }
+
   /** Show a banner in this view. */
   notice(level: 'info' | 'error', text: string, actions: readonly HostAction[] = []): void {
     this.post({ type: 'notice', level, text, actions });
   }
 
   private post(m: HostToWebview): void {
+    this.batcher.flush(); // what was queued before this message arrives before it
     void this.webview.postMessage(m);
   }
 
   private sendSnapshot(): void {
-    this.post({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: { typewriter: readSettings().typewriter } });
+    this.batcher.discard(); // the snapshot holds everything queued
+    void this.webview.postMessage({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: { typewriter: readSettings().typewriter } });
     this.sendTutor();
   }
 
@@ -104,6 +130,12 @@ export class ChatWebview implements vscode.Disposable {
       case 'stop':
         this.session.stop();
         return;
+      case 'regenerate':
+        if (!(await this.session.regenerate())) this.notice('info', vscode.l10n.t('There is no answer to regenerate while the tutor is answering or before the first question.'));
+        return;
+      case 'editLast':
+        if (!(await this.session.editLast(m.text))) this.notice('info', vscode.l10n.t('The last question can be edited once the tutor has finished answering.'));
+        return;
       case 'insertCode': {
         const code = this.session.findCode(m.turnId, m.itemId);
         if (code === undefined) return this.notice('error', vscode.l10n.t('That code block no longer exists.'));
@@ -147,6 +179,8 @@ export class ChatWebview implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.sessionSubscription?.dispose();
+    this.batcher.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

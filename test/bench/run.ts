@@ -5,9 +5,11 @@
  *   1. SSE decode, JSON.parse + map, reduce over real recordings (Responses and Assistants), 1 KiB and 1-byte feeds
  *   2. cost per event as the answer grows (deltas, then items), and heap growth
  *   3. the whole engine over HTTP against the fake server, both providers
+ *   4. chats: host → webview messages per second (coalesced), opening a 200-turn chat, heap for 100 saved chats
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
+import { benchChats } from './chats';
 import { benchEndToEnd } from './endToEnd';
 import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
   const pipeline = benchPipeline();
   const scaling = await benchScaling(gc);
   const e2e = await benchEndToEnd(20);
+  await benchChats(gc);
 
   console.log('\n== Summary (ratios from this run) ==');
   for (const p of pipeline) {

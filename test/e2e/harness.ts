@@ -90,6 +90,11 @@ export interface VsCode {
   saveFailureArtifacts(label?: string): Promise<string>;
   /** Closes chromium and kills code-server's process group. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Stops code-server and starts it again on the same port with the same user-data dir, extensions and workspace
+   * (a restart of VS Code that keeps the profile), then reloads the page and waits for the workbench.
+   */
+  restartServer(): Promise<void>;
 }
 
 function timestamp(): string {
@@ -457,6 +462,15 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
 
     saveFailureArtifacts,
     stop,
+
+    async restartServer() {
+      const port = server!.port;
+      await server!.kill();
+      server = await startCodeServer({ codeServerBin, runDir, userDataDir: dirs.userData, extensionsDir: dirs.extensions, workspaceDir, env, logFile, port });
+      await p.goto(`${server.url}/?folder=${encodeURI(workspaceDir)}`);
+      await p.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await p.locator('.part.statusbar').waitFor({ timeout: 60_000 });
+    },
   };
   log(`VS Code ready at ${server.url} in ${((Date.now() - started) / 1000).toFixed(1)} s (run dir ${runDir})`);
   return vs;

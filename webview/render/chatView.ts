@@ -125,6 +125,9 @@ export class ChatView {
         this.header.update(m.tutor, this.strings);
         this.deps.root.classList.toggle('reveal-allowed', m.tutor.allowReveal);
         break;
+      case 'events':
+        for (const inner of m.messages) this.handle(inner);
+        break;
       default: {
         const never: never = m;
         return never;

@@ -1,0 +1,81 @@
+/**
+ * Host → webview coalescing: a chat's live messages (turn started, stream events) are queued and posted as one
+ * `events` message at most once per frame (~16 ms), in order. Posting one message per delta made a third of the
+ * webview's time go to task overhead and deserialization. A hidden view gets nothing queued: when it shows again
+ * it gets a snapshot, never a backlog. No `vscode` import, so the unit tests and the benchmark drive it as it is.
+ */
+import type { HostToWebview, LiveMessage } from '../shared/protocol';
+
+export interface EventBatcherOptions {
+  /** Sends one message to the webview. */
+  readonly post: (m: HostToWebview) => void;
+  /** Sends a full snapshot (the view was hidden while things happened). */
+  readonly snapshot: () => void;
+  readonly frameMs?: number;
+  readonly setTimer?: (cb: () => void, ms: number) => unknown;
+  readonly clearTimer?: (handle: unknown) => void;
+}
+
+export class EventBatcher {
+  private queue: LiveMessage[] = [];
+  private timer: unknown;
+  private visible = true;
+  private stale = false;
+  private readonly frameMs: number;
+  private readonly setTimer: (cb: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+
+  constructor(private readonly options: EventBatcherOptions) {
+    this.frameMs = options.frameMs ?? 16;
+    this.setTimer = options.setTimer ?? ((cb, ms) => setTimeout(cb, ms));
+    this.clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
+
+  /** Queue a live message; it goes out with the others of this frame. */
+  push(m: LiveMessage): void {
+    if (!this.visible) {
+      this.stale = true;
+      return;
+    }
+    this.queue.push(m);
+    if (this.timer === undefined) this.timer = this.setTimer(() => this.flush(), this.frameMs);
+  }
+
+  /** Send what is queued now (before a message that must come after it, e.g. a notice). */
+  flush(): void {
+    if (this.timer !== undefined) this.clearTimer(this.timer);
+    this.timer = undefined;
+    if (this.queue.length === 0) return;
+    const messages = this.queue;
+    this.queue = [];
+    this.options.post(messages.length === 1 ? messages[0] : { type: 'events', messages });
+  }
+
+  /** A snapshot is about to be sent: it holds everything queued, so drop the queue. */
+  discard(): void {
+    if (this.timer !== undefined) this.clearTimer(this.timer);
+    this.timer = undefined;
+    this.queue = [];
+    this.stale = false;
+  }
+
+  /** The view was hidden or shown. Shown after missing messages: a snapshot instead of the backlog. */
+  setVisible(visible: boolean): void {
+    if (visible === this.visible) return;
+    this.visible = visible;
+    if (!visible) {
+      const missed = this.queue.length > 0;
+      this.discard();
+      this.stale = missed;
+      return;
+    }
+    if (this.stale) {
+      this.stale = false;
+      this.options.snapshot();
+    }
+  }
+
+  dispose(): void {
+    this.discard();
+  }
+}
