@@ -9,6 +9,7 @@ import { baseUrlProblem, createProvider } from './engine/createProvider';
 import { presets } from './engine/presets';
 import type { HostAction } from './shared/protocol';
 import { workspaceTools } from './tools/workspaceTools';
+import { registerTutorCommands } from './tutor/tutorCommands';
 import { ChatPanel, ChatSidebarProvider, sidebarViewId } from './views/chatViews';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -19,6 +20,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const setup: RunSetup = {
     log,
     tools: () => workspaceTools(editors),
+    // The course file's `predictBeforeRun` turns it on too (wired where .codetutor.json is read).
+    predictBeforeRun: () => vscode.workspace.getConfiguration('codeTutor').get<boolean>('predictBeforeRun', false),
     async provider() {
       const s = readSettings();
       const apiKey = await keys.get(s.provider);
@@ -115,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): void {
         await sidebar.reveal();
         if (!(await sidebarSession.ask(question))) busy();
       }),
+      registerTutorCommands({ session: sidebarSession, log, reveal: () => sidebar.reveal(), busy }),
       vscode.commands.registerCommand('codeTutor.setApiKey', () => keys.prompt(readSettings().provider)),
       vscode.commands.registerCommand('codeTutor.newChat', () => (panel.isActive ? panelSession : sidebarSession).reset()),
       vscode.commands.registerCommand('codeTutor.stop', () => {

@@ -8,9 +8,25 @@ import { RunStream } from '../engine/runStream';
 import type { FunctionTool } from '../engine/tools/functionTool';
 import type { RunError, StreamEvent } from '../shared/events';
 import type { ChatSnapshot, Question, Turn } from '../shared/protocol';
+import type { LearnerRecord } from '../shared/learner';
 import { type RunTranscript, emptyTranscript, reduce } from '../shared/transcript';
+import { predictionNotes } from '../tutor/predict/predictionNotes';
 
-export type SessionChange = { readonly type: 'reset' } | { readonly type: 'turnStarted'; readonly turn: Turn } | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent };
+export type SessionChange =
+  | { readonly type: 'reset' }
+  | { readonly type: 'turnStarted'; readonly turn: Turn }
+  | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent }
+  | { readonly type: 'learner'; readonly turnId: string; readonly learner: LearnerRecord };
+
+/** How one question is asked beyond its text (src/tutor: quiz, review, predict-then-run). */
+export interface AskOptions {
+  /** Tools offered for this question only, besides the setup's. */
+  readonly tools?: readonly FunctionTool[];
+  /** The whole message sent instead of the question (which is still what the chat shows). */
+  readonly prompt?: string;
+  /** The turn's learner record to start with. */
+  readonly learner?: LearnerRecord;
+}
 
 /** What a run needs that the session does not own: a provider for the current settings and key, and tools. */
 export interface RunSetup {
@@ -18,6 +34,8 @@ export interface RunSetup {
   provider(): Promise<Provider | RunError>;
   tools(): readonly FunctionTool[];
   readonly log: vscode.LogOutputChannel;
+  /** Hide interpreter output until the learner predicts it (setting or course). */
+  predictBeforeRun?(): boolean;
 }
 
 interface StoredChat {
@@ -87,7 +105,7 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /** Start a run for a question. Returns false (and changes nothing) while another run is going. */
-  async ask(question: Question): Promise<boolean> {
+  async ask(question: Question, options: AskOptions = {}): Promise<boolean> {
     if (this.running || this.starting) return false;
     this.starting = true;
     let provider: Provider | RunError;
@@ -96,7 +114,11 @@ export class ChatSession implements vscode.Disposable {
     } finally {
       this.starting = false;
     }
-    const turn: Turn = { id: newId('turn'), question, run: emptyTranscript };
+    const learner: LearnerRecord = { ...options.learner, ...(this.setup.predictBeforeRun?.() ? { predictBeforeRun: true } : {}) };
+    const turn: Turn = { id: newId('turn'), question, run: emptyTranscript, ...(Object.keys(learner).length ? { learner } : {}) };
+    // Predictions made since the last question go to the tutor with this one (then they are marked as told).
+    const notes = predictionNotes(this.turns);
+    this.turns = notes.turns;
     this.turns = [...this.turns, turn];
     if (!('stream' in provider)) {
       this._onDidChange.fire({ type: 'turnStarted', turn });
@@ -104,7 +126,10 @@ export class ChatSession implements vscode.Disposable {
       this.apply(turn.id, event, reduce(turn.run, event));
       return true;
     }
-    const request: RunRequest = { question, conversation: this.conversation, codeInterpreter: this.codeInterpreter, tools: this.setup.tools() };
+    // A prompt replaces the whole message (its own code included); otherwise the question goes with its selection.
+    const text = `${options.prompt ?? question.text}${notes.text}`;
+    const sent: Question = options.prompt !== undefined ? { text } : { ...question, text };
+    const request: RunRequest = { question: sent, conversation: this.conversation, codeInterpreter: this.codeInterpreter, tools: [...this.setup.tools(), ...(options.tools ?? [])] };
     this.setup.log.info(`run ${turn.id}: ${provider.protocol}, ${question.text.length} chars${question.context ? `, selection of ${question.context.file}` : ''}`);
     const run = RunStream.start(provider, request);
     this.running = { turnId: turn.id, run };
@@ -116,6 +141,23 @@ export class ChatSession implements vscode.Disposable {
 
   stop(): void {
     this.running?.run.abort();
+  }
+
+  turn(turnId: string): Turn | undefined {
+    return this.turns.find((t) => t.id === turnId);
+  }
+
+  /** Change a turn's learner record (a prediction, a quiz answer): kept, persisted and shown. */
+  updateLearner(turnId: string, change: (old: LearnerRecord) => LearnerRecord): LearnerRecord | undefined {
+    const i = this.turns.findIndex((t) => t.id === turnId);
+    if (i < 0) return undefined;
+    const learner = change(this.turns[i].learner ?? {});
+    const next = this.turns.slice();
+    next[i] = { ...next[i], learner };
+    this.turns = next;
+    this.persist();
+    this._onDidChange.fire({ type: 'learner', turnId, learner });
+    return learner;
   }
 
   /** Forget the conversation and start over (a running run is stopped first). */

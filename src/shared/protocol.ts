@@ -4,6 +4,9 @@
  */
 import type { ErrorKind, StreamEvent } from './events';
 import type { RunTranscript } from './transcript';
+import type { LearnerRecord } from './learner';
+import { maxPredictionLength } from './prediction';
+import { maxQuizAnswerLength } from './quiz';
 
 /** Code the learner selected, sent along with "Explain Selection". */
 export interface SelectionContext {
@@ -25,6 +28,8 @@ export interface Turn {
   readonly id: string;
   readonly question: Question;
   readonly run: RunTranscript;
+  /** Predictions, quiz answers, what a review was about (src/shared/learner.ts). */
+  readonly learner?: LearnerRecord;
 }
 
 export interface ChatSnapshot {
@@ -108,6 +113,33 @@ export const uiStringKeys = [
   'errorToolUnsupported',
   'errorProtocol',
   'errorUsage',
+  // Check my understanding, predict-then-run, review remarks (src/shared/learner.ts)
+  'checkUnderstanding',
+  'quizTitle',
+  'quizMalformed',
+  'quizCheck',
+  'quizYourAnswer',
+  'quizRight',
+  'quizWrong',
+  'quizAnswerWas',
+  'quizScore',
+  'predictPrompt',
+  'predictPlaceholder',
+  'predictSubmit',
+  'predictSkip',
+  'predictYours',
+  'predictActual',
+  'predictMatch',
+  'predictNoMatch',
+  'predictWaiting',
+  'predictSkipped',
+  'remarksTitle',
+  'remarkLine',
+  'remarkInvalid',
+  'severityError',
+  'severityWarning',
+  'severityInfo',
+  'severityHint',
 ] as const;
 
 /** The headline string shown above a failed run's message, by kind. */
@@ -131,7 +163,9 @@ export type HostToWebview =
   | { readonly type: 'turnStarted'; readonly turn: Turn }
   | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent }
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string; readonly actions: readonly HostAction[] }
-  | { readonly type: 'settings'; readonly settings: ViewSettings };
+  | { readonly type: 'settings'; readonly settings: ViewSettings }
+  /** A turn's learner record changed (a prediction, a quiz answer): the whole record, never a delta. */
+  | { readonly type: 'learner'; readonly turnId: string; readonly learner: LearnerRecord };
 
 export type WebviewToHost =
   | { readonly type: 'ready' }
@@ -140,7 +174,15 @@ export type WebviewToHost =
   | { readonly type: 'insertCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'copyCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'saveOutput'; readonly turnId: string; readonly itemId: string; readonly outputIndex: number }
-  | { readonly type: 'action'; readonly action: HostAction };
+  | { readonly type: 'action'; readonly action: HostAction }
+  /** "Check my understanding" after a completed answer. */
+  | { readonly type: 'checkUnderstanding'; readonly turnId: string }
+  /** An answer to question `question` of the quiz in tool item `itemId`; the host judges it. */
+  | { readonly type: 'quizAnswer'; readonly turnId: string; readonly itemId: string; readonly question: number; readonly answer: string }
+  /** A prediction of what code item `itemId` prints; `null` is "Just show me". */
+  | { readonly type: 'predict'; readonly turnId: string; readonly itemId: string; readonly prediction: string | null }
+  /** Jump to the lines of the remark in tool item `itemId` (by reference: the host has the remark). */
+  | { readonly type: 'openRemark'; readonly turnId: string; readonly itemId: string };
 
 /** Longest question the webview may send; longer input is refused, not truncated. */
 export const maxQuestionLength = 20_000;
@@ -182,6 +224,30 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
       );
     case 'action':
       return hasOnlyKeys(m, ['type', 'action']) && typeof m.action === 'string' && (hostActions as readonly string[]).includes(m.action);
+    case 'checkUnderstanding':
+      return hasOnlyKeys(m, ['type', 'turnId']) && isId(m.turnId);
+    case 'quizAnswer':
+      return (
+        hasOnlyKeys(m, ['type', 'turnId', 'itemId', 'question', 'answer']) &&
+        isId(m.turnId) &&
+        isId(m.itemId) &&
+        typeof m.question === 'number' &&
+        Number.isInteger(m.question) &&
+        m.question >= 0 &&
+        m.question < 10 &&
+        typeof m.answer === 'string' &&
+        m.answer.trim().length > 0 &&
+        m.answer.length <= maxQuizAnswerLength
+      );
+    case 'predict':
+      return (
+        hasOnlyKeys(m, ['type', 'turnId', 'itemId', 'prediction']) &&
+        isId(m.turnId) &&
+        isId(m.itemId) &&
+        (m.prediction === null || (typeof m.prediction === 'string' && m.prediction.trim().length > 0 && m.prediction.length <= maxPredictionLength))
+      );
+    case 'openRemark':
+      return hasOnlyKeys(m, ['type', 'turnId', 'itemId']) && isId(m.turnId) && isId(m.itemId);
     default:
       return false;
   }
@@ -230,6 +296,8 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
       return (m.level === 'info' || m.level === 'error') && typeof m.text === 'string' && Array.isArray(m.actions);
     case 'settings':
       return isObject(m.settings) && typeof m.settings.typewriter === 'boolean';
+    case 'learner':
+      return isId(m.turnId) && isObject(m.learner);
     default:
       return false;
   }

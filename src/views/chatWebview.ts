@@ -9,6 +9,7 @@ import { insertCode } from '../commands/insertCode';
 import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost } from '../shared/protocol';
 import { readSettings } from '../config/settings';
+import { handleLearnerMessage } from '../tutor/learnerMessages';
 import { uiStrings } from './uiStrings';
 import { renderWebviewHtml } from './webviewHtml';
 
@@ -37,6 +38,7 @@ export class ChatWebview implements vscode.Disposable {
         if (!this.ready) return;
         if (c.type === 'reset') this.sendSnapshot();
         else if (c.type === 'turnStarted') this.post({ type: 'turnStarted', turn: c.turn });
+        else if (c.type === 'learner') this.post({ type: 'learner', turnId: c.turnId, learner: c.learner });
         else this.post({ type: 'event', turnId: c.turnId, event: c.event });
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -98,6 +100,12 @@ export class ChatWebview implements vscode.Disposable {
       }
       case 'action':
         await this.deps.runAction(m.action, this.session);
+        return;
+      case 'checkUnderstanding':
+      case 'quizAnswer':
+      case 'predict':
+      case 'openRemark':
+        await handleLearnerMessage(m, this.session, { log: this.deps.log, notice: (level, text) => this.notice(level, text) });
         return;
       default: {
         const never: never = m;

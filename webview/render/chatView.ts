@@ -48,6 +48,7 @@ export class ChatView {
       copy: (turnId, itemId) => post({ type: 'copyCode', turnId, itemId }),
       save: (turnId, itemId, outputIndex) => post({ type: 'saveOutput', turnId, itemId, outputIndex }),
       action: (action) => post({ type: 'action', action }),
+      post,
     };
     root.classList.add('chat', 'loading');
     this.notices = doc.createElement('div');
@@ -115,6 +116,13 @@ export class ChatView {
         this.settings = m.settings;
         if (!this.typewriterOn()) this.showAll();
         break;
+      case 'learner': {
+        const view = this.turns.get(m.turnId);
+        if (!view) break;
+        view.setLearner(m.learner);
+        this.markDirty(view);
+        break;
+      }
       default: {
         const never: never = m;
         return never;
