@@ -3,6 +3,7 @@
  * HTTP failures in OpenAI's error shape, the `[scenario:NAME]` / `[delay:MS]` markers and the script queue.
  */
 import { responsesFixtureNames } from './fixtures';
+import { TUTOR_SCENARIOS } from './tutorScenarios';
 import { openAiError, type HttpFailure, type WireEvent } from './wire';
 
 /** Which requests a scenario can answer: a Responses create, an Assistants run, or either. */
@@ -78,7 +79,7 @@ export function listScenarios(): ScenarioInfo[] {
   const fixtures = responsesFixtureNames().map(
     (f): ScenarioInfo => ({ name: `fixture:${f}`, kind: 'responses', description: `replays ${f}.chunks.txt verbatim` }),
   );
-  return [...BUILT_IN, ...fixtures];
+  return [...BUILT_IN, ...TUTOR_SCENARIOS, ...fixtures];
 }
 
 export function findScenario(name: string): ScenarioInfo | undefined {
