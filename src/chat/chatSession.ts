@@ -116,9 +116,8 @@ export class ChatSession implements vscode.Disposable {
     }
     const learner: LearnerRecord = { ...options.learner, ...(this.setup.predictBeforeRun?.() ? { predictBeforeRun: true } : {}) };
     const turn: Turn = { id: newId('turn'), question, run: emptyTranscript, ...(Object.keys(learner).length ? { learner } : {}) };
-    // Predictions made since the last question go to the tutor with this one (then they are marked as told).
+    // Predictions made since the last question go to the tutor with this one (marked as told once it is sent).
     const notes = predictionNotes(this.turns);
-    this.turns = notes.turns;
     this.turns = [...this.turns, turn];
     if (!('stream' in provider)) {
       this._onDidChange.fire({ type: 'turnStarted', turn });
@@ -127,6 +126,7 @@ export class ChatSession implements vscode.Disposable {
       return true;
     }
     // A prompt replaces the whole message (its own code included); otherwise the question goes with its selection.
+    if (notes.text) this.turns = [...notes.turns, turn];
     const text = `${options.prompt ?? question.text}${notes.text}`;
     const sent: Question = options.prompt !== undefined ? { text } : { ...question, text };
     const request: RunRequest = { question: sent, conversation: this.conversation, codeInterpreter: this.codeInterpreter, tools: [...this.setup.tools(), ...(options.tools ?? [])] };

@@ -18,7 +18,7 @@ function inputOf(body: unknown): string {
 }
 
 test('predict-then-run, check my understanding, and review remarks in the editor', async () => {
-  await withTutor({ name: 'tutorplus-chat', settings: { 'codeTutor.predictBeforeRun': true } }, async (vs, server) => {
+  await withTutor({ name: 'tutorplus-chat', timeoutMs: 60_000, settings: { 'codeTutor.predictBeforeRun': true } }, async (vs, server) => {
     const chat = await openSidebar(vs);
 
     // --- Predict, then run: the output arrives while the run streams, and stays hidden.
@@ -104,8 +104,10 @@ test('explain a TypeScript problem from the light bulb, and the last failed term
   fs.cpSync(SAMPLE_WORKSPACE, workspace, { recursive: true });
   fs.writeFileSync(path.join(workspace, 'typo.ts'), "const count: number = 'five';\nconsole.log(count);\n");
   try {
-    await withTutor({ name: 'tutorplus-errors', workspaceDir: workspace, settings: { 'terminal.integrated.defaultProfile.linux': 'bash' } }, async (vs, server) => {
-      await vs.openFile('typo.ts');
+    await withTutor({ name: 'tutorplus-errors', timeoutMs: 60_000, workspaceDir: workspace, settings: { 'terminal.integrated.defaultProfile.linux': 'bash' } }, async (vs, server) => {
+      // From the Explorer, as a person would (Quick Open's file search can lag on a busy machine).
+      await vs.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'typo.ts' }).first().click();
+      await vs.page.locator('.tabs-container .tab.active', { hasText: 'typo.ts' }).first().waitFor({ state: 'visible' });
       const editor = vs.page.locator('.editor-group-container.active .monaco-editor').first();
       await editor.locator('.squiggly-error').first().waitFor({ state: 'attached', timeout: 90_000 });
       await editor.locator('.view-line').first().click();
