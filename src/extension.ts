@@ -16,6 +16,7 @@ import type { HostAction } from './shared/protocol';
 import { workspaceTools } from './tools/workspaceTools';
 import { CourseWatcher } from './tutor/courseWatcher';
 import { buildInstructions } from './tutor/instructions';
+import { registerTutorCommands } from './tutor/tutorCommands';
 import { ChatPanel, ChatSidebarProvider, sidebarViewId } from './views/chatViews';
 import { HistoryTree, historyViewId } from './views/historyTree';
 
@@ -35,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     tools: () => workspaceTools(editors),
     tutor: async () => ({ rules: (await course.refresh()).rules, defaultMode: readDefaultMode() }),
+    // The course file's `predictBeforeRun` turns it on too (ChatSession.ask reads the course rules).
+    predictBeforeRun: () => vscode.workspace.getConfiguration('codeTutor').get<boolean>('predictBeforeRun', false),
     async provider() {
       const s = readSettings();
       const apiKey = await keys.get(s.provider);
@@ -142,6 +145,7 @@ export function activate(context: vscode.ExtensionContext): void {
         await sidebar.reveal();
         if (!(await manager.sidebar.session.ask(question))) busy();
       }),
+      registerTutorCommands({ session: () => manager.sidebar.session, log, reveal: () => sidebar.reveal(), busy }),
       vscode.commands.registerCommand('codeTutor.setApiKey', () => keys.prompt(readSettings().provider)),
       vscode.commands.registerCommand('codeTutor.newChat', async () => {
         const slot = panel.isActive ? manager.panel : manager.sidebar;

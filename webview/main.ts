@@ -3,6 +3,7 @@
  * shared reducer and render it. Says `ready` on load; the host answers with a snapshot, then live events.
  */
 import './styles.css';
+import './tutor.css';
 import { connectHost } from './host';
 import { ChatView } from './render/chatView';
 import { registerToolkit } from './ui/toolkit';

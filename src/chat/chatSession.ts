@@ -9,10 +9,12 @@ import type { FunctionTool } from '../engine/tools/functionTool';
 import type { RunError, StreamEvent } from '../shared/events';
 import { type ChatRecord, newChatId } from './storedChat';
 import type { ChatSnapshot, Question, Turn } from '../shared/protocol';
+import type { LearnerRecord } from '../shared/learner';
 import { type RunTranscript, emptyTranscript, reduce } from '../shared/transcript';
 import { type CourseRules, defaultRules, effectiveMode, type EffectiveMode } from '../tutor/courseRules';
 import type { HintGuard } from '../tutor/hintGuard';
 import { isTutorMode, type TutorMode } from '../tutor/modes';
+import { predictionNotes } from '../tutor/predict/predictionNotes';
 import { guardedProvider, tutorRequest } from '../tutor/tutorRun';
 
 export type SessionChange =
@@ -21,8 +23,20 @@ export type SessionChange =
   | { readonly type: 'mode' }
   | { readonly type: 'turnStarted'; readonly turn: Turn }
   | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent }
+  /** A turn's learner record changed (a prediction, a quiz answer). */
+  | { readonly type: 'learner'; readonly turnId: string; readonly learner: LearnerRecord }
   /** Turns were removed (regenerate, edit and resend) or the title or state changed: views take a new snapshot. */
   | { readonly type: 'changed' };
+
+/** How one question is asked beyond its text (src/tutor: quiz, review, predict-then-run). */
+export interface AskOptions {
+  /** Tools offered for this question only, besides the setup's. */
+  readonly tools?: readonly FunctionTool[];
+  /** The whole message sent instead of the question (which is still what the chat shows). */
+  readonly prompt?: string;
+  /** The turn's learner record to start with. */
+  readonly learner?: LearnerRecord;
+}
 
 /** What a run needs that the session does not own: a provider for the current settings and key, and tools. */
 export interface RunSetup {
@@ -32,6 +46,8 @@ export interface RunSetup {
   readonly log: vscode.LogOutputChannel;
   /** The course rules in force and the `codeTutor.mode` default (issue 6). Absent: explain mode, no course. */
   tutor?(): Promise<TutorInputs>;
+  /** Hide interpreter output until the learner predicts it (setting or course). */
+  predictBeforeRun?(): boolean;
 }
 
 export interface TutorInputs {
@@ -198,7 +214,7 @@ export class ChatSession implements vscode.Disposable {
   }
 
   /** Start a run for a question. Returns false (and changes nothing) while another run is going. */
-  async ask(question: Question): Promise<boolean> {
+  async ask(question: Question, options: AskOptions = {}): Promise<boolean> {
     if (this.running || this.starting) return false;
     this.starting = true;
     let provider: Provider | RunError;
@@ -209,7 +225,11 @@ export class ChatSession implements vscode.Disposable {
     } finally {
       this.starting = false;
     }
-    const turn: Turn = { id: newId('turn'), question, run: emptyTranscript };
+    const predict = this.setup.predictBeforeRun?.() || inputs.rules.predictBeforeRun;
+    const learner: LearnerRecord = { ...options.learner, ...(predict ? { predictBeforeRun: true } : {}) };
+    const turn: Turn = { id: newId('turn'), question, run: emptyTranscript, ...(Object.keys(learner).length ? { learner } : {}) };
+    // Predictions made since the last question go to the tutor with this one (marked as told once it is sent).
+    const notes = predictionNotes(this.turns);
     this.turns = [...this.turns, turn];
     this.updatedAt = Date.now();
     if (!('stream' in provider)) {
@@ -219,7 +239,14 @@ export class ChatSession implements vscode.Disposable {
       return true;
     }
     const tutor = { mode: this.effectiveMode(inputs).mode, rules: inputs.rules };
-    const request: RunRequest = tutorRequest({ question, conversation: this.conversation, codeInterpreter: this.codeInterpreter, tools: this.setup.tools() }, tutor);
+    // A prompt replaces the whole message (its own code included); otherwise the question goes with its selection.
+    if (notes.text) this.turns = [...notes.turns, turn];
+    const text = `${options.prompt ?? question.text}${notes.text}`;
+    const sent: Question = options.prompt !== undefined ? { text } : { ...question, text };
+    const request: RunRequest = tutorRequest(
+      { question: sent, conversation: this.conversation, codeInterpreter: this.codeInterpreter, tools: [...this.setup.tools(), ...(options.tools ?? [])] },
+      tutor,
+    );
     this.lastInstructions = request.instructions;
     const guarded = guardedProvider(provider, tutor);
     if (guarded.guard) this.guards.set(turn.id, guarded.guard);
@@ -258,6 +285,23 @@ export class ChatSession implements vscode.Disposable {
     this.conversation = previous ? { ...rest, responseId: previous } : rest;
     this._onDidChange.fire({ type: 'changed' });
     return this.ask(question);
+  }
+
+  turn(turnId: string): Turn | undefined {
+    return this.turns.find((t) => t.id === turnId);
+  }
+
+  /** Change a turn's learner record (a prediction, a quiz answer): kept, persisted and shown. */
+  updateLearner(turnId: string, change: (old: LearnerRecord) => LearnerRecord): LearnerRecord | undefined {
+    const i = this.turns.findIndex((t) => t.id === turnId);
+    if (i < 0) return undefined;
+    const learner = change(this.turns[i].learner ?? {});
+    const next = this.turns.slice();
+    next[i] = { ...next[i], learner };
+    this.turns = next;
+    this.updatedAt = Date.now();
+    this._onDidChange.fire({ type: 'learner', turnId, learner });
+    return learner;
   }
 
   /** Forget the conversation and start over (a running run is stopped first). */

@@ -5,6 +5,9 @@
 import type { ErrorKind, StreamEvent } from './events';
 import type { RunTranscript } from './transcript';
 import { isTutorMode, type TutorMode } from '../tutor/modes';
+import type { LearnerRecord } from './learner';
+import { maxPredictionLength } from './prediction';
+import { maxQuizAnswerLength } from './quiz';
 
 /** Code the learner selected, sent along with "Explain Selection". */
 export interface SelectionContext {
@@ -26,6 +29,8 @@ export interface Turn {
   readonly id: string;
   readonly question: Question;
   readonly run: RunTranscript;
+  /** Predictions, quiz answers, what a review was about (src/shared/learner.ts). */
+  readonly learner?: LearnerRecord;
 }
 
 export interface ChatSnapshot {
@@ -140,6 +145,33 @@ export const uiStringKeys = [
   'errorNotApi',
   'refusal',
   'retrying',
+  // Check my understanding, predict-then-run, review remarks (src/shared/learner.ts)
+  'checkUnderstanding',
+  'quizTitle',
+  'quizMalformed',
+  'quizCheck',
+  'quizYourAnswer',
+  'quizRight',
+  'quizWrong',
+  'quizAnswerWas',
+  'quizScore',
+  'predictPrompt',
+  'predictPlaceholder',
+  'predictSubmit',
+  'predictSkip',
+  'predictYours',
+  'predictActual',
+  'predictMatch',
+  'predictNoMatch',
+  'predictWaiting',
+  'predictSkipped',
+  'remarksTitle',
+  'remarkLine',
+  'remarkInvalid',
+  'severityError',
+  'severityWarning',
+  'severityInfo',
+  'severityHint',
 ] as const;
 
 /** The headline string shown above a failed run's message, by kind. */
@@ -172,7 +204,9 @@ export type HostToWebview =
   | { readonly type: 'settings'; readonly settings: ViewSettings }
   | { readonly type: 'tutor'; readonly tutor: TutorViewState }
   /** Several live messages of one chat, in order, coalesced by the host into one message per frame. */
-  | { readonly type: 'events'; readonly messages: readonly LiveMessage[] };
+  | { readonly type: 'events'; readonly messages: readonly LiveMessage[] }
+  /** A turn's learner record changed (a prediction, a quiz answer): the whole record, never a delta. */
+  | { readonly type: 'learner'; readonly turnId: string; readonly learner: LearnerRecord };
 
 /** The live messages the host coalesces into an `events` batch. */
 export type LiveMessage = Extract<HostToWebview, { type: 'turnStarted' | 'event' }>;
@@ -208,7 +242,15 @@ export type WebviewToHost =
   /** Ask the last question again, replacing its answer. */
   | { readonly type: 'regenerate' }
   /** Replace the last question with this text and ask it again. */
-  | { readonly type: 'editLast'; readonly text: string };
+  | { readonly type: 'editLast'; readonly text: string }
+  /** "Check my understanding" after a completed answer. */
+  | { readonly type: 'checkUnderstanding'; readonly turnId: string }
+  /** An answer to question `question` of the quiz in tool item `itemId`; the host judges it. */
+  | { readonly type: 'quizAnswer'; readonly turnId: string; readonly itemId: string; readonly question: number; readonly answer: string }
+  /** A prediction of what code item `itemId` prints; `null` is "Just show me". */
+  | { readonly type: 'predict'; readonly turnId: string; readonly itemId: string; readonly prediction: string | null }
+  /** Jump to the lines of the remark in tool item `itemId` (by reference: the host has the remark). */
+  | { readonly type: 'openRemark'; readonly turnId: string; readonly itemId: string };
 
 /** Longest question the webview may send; longer input is refused, not truncated. */
 export const maxQuestionLength = 20_000;
@@ -254,7 +296,30 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
       return hasOnlyKeys(m, ['type', 'action']) && typeof m.action === 'string' && (hostActions as readonly string[]).includes(m.action);
     case 'setMode':
       return hasOnlyKeys(m, ['type', 'mode']) && isTutorMode(m.mode);
+    case 'checkUnderstanding':
+      return hasOnlyKeys(m, ['type', 'turnId']) && isId(m.turnId);
+    case 'quizAnswer':
+      return (
+        hasOnlyKeys(m, ['type', 'turnId', 'itemId', 'question', 'answer']) &&
+        isId(m.turnId) &&
+        isId(m.itemId) &&
+        typeof m.question === 'number' &&
+        Number.isInteger(m.question) &&
+        m.question >= 0 &&
+        m.question < 10 &&
+        typeof m.answer === 'string' &&
+        m.answer.trim().length > 0 &&
+        m.answer.length <= maxQuizAnswerLength
+      );
+    case 'predict':
+      return (
+        hasOnlyKeys(m, ['type', 'turnId', 'itemId', 'prediction']) &&
+        isId(m.turnId) &&
+        isId(m.itemId) &&
+        (m.prediction === null || (typeof m.prediction === 'string' && m.prediction.trim().length > 0 && m.prediction.length <= maxPredictionLength))
+      );
     case 'reveal':
+    case 'openRemark':
       return hasOnlyKeys(m, ['type', 'turnId', 'itemId']) && isId(m.turnId) && isId(m.itemId);
     default:
       return false;
@@ -318,6 +383,8 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
         m.messages.length <= maxBatchMessages &&
         m.messages.every((x) => isObject(x) && (x.type === 'turnStarted' || x.type === 'event') && isHostToWebview(x))
       );
+    case 'learner':
+      return isId(m.turnId) && isObject(m.learner);
     default:
       return false;
   }

@@ -11,6 +11,7 @@ import { insertCode } from '../commands/insertCode';
 import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost, type TutorViewState } from '../shared/protocol';
 import { readSettings } from '../config/settings';
+import { handleLearnerMessage } from '../tutor/learnerMessages';
 import { EventBatcher } from './eventBatcher';
 import { uiStrings } from './uiStrings';
 import { renderWebviewHtml } from './webviewHtml';
@@ -63,6 +64,7 @@ export class ChatWebview implements vscode.Disposable {
       if (!this.ready) return;
       if (c.type === 'reset' || c.type === 'changed') this.sendSnapshot();
       else if (c.type === 'mode') this.sendTutor();
+      else if (c.type === 'learner') this.post({ type: 'learner', turnId: c.turnId, learner: c.learner });
       else if (c.type === 'turnStarted') this.batcher.push({ type: 'turnStarted', turn: c.turn });
       else this.batcher.push({ type: 'event', turnId: c.turnId, event: c.event });
     });
@@ -171,6 +173,12 @@ export class ChatWebview implements vscode.Disposable {
         else if (result === 'missing') this.notice('error', vscode.l10n.t('That code is no longer available.'));
         return;
       }
+      case 'checkUnderstanding':
+      case 'quizAnswer':
+      case 'predict':
+      case 'openRemark':
+        await handleLearnerMessage(m, this.session, { log: this.deps.log, notice: (level, text) => this.notice(level, text) });
+        return;
       default: {
         const never: never = m;
         return never;

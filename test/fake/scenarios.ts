@@ -4,6 +4,7 @@
  */
 import { CHAT_SCENARIOS } from './chatScenarios';
 import { responsesFixtureNames } from './fixtures';
+import { TUTOR_SCENARIOS } from './interactiveScenarios';
 import { openAiError, type HttpFailure, type WireEvent } from './wire';
 
 /** Which requests a scenario can answer: a Responses create, an Assistants run, a chat completion, or any. */
@@ -82,7 +83,7 @@ export function listScenarios(): ScenarioInfo[] {
     (f): ScenarioInfo => ({ name: `fixture:${f}`, kind: 'responses', description: `replays ${f}.chunks.txt verbatim` }),
   );
   const chat = CHAT_SCENARIOS.map((c): ScenarioInfo => ({ ...c, kind: 'chat' }));
-  return [...BUILT_IN, ...fixtures, ...chat];
+  return [...BUILT_IN, ...TUTOR_SCENARIOS, ...fixtures, ...chat];
 }
 
 export function findScenario(name: string): ScenarioInfo | undefined {

@@ -47,6 +47,7 @@ import {
   type Resolved,
   type ScriptEntry,
 } from './scenarios';
+import { tutorFollowUp, tutorScenarioPlan } from './interactiveScenarios';
 import { frameSse, ids, nowSeconds, openAiError, type HttpFailure, type WireEvent } from './wire';
 
 type Json = Record<string, unknown>;
@@ -809,13 +810,13 @@ class FakeServerImpl {
       case 'function-call':
         return functionCallScenario(ctx);
       case 'function-call:follow-up':
-        return functionFollowUpScenario(ctx);
+        return tutorFollowUp(ctx) ?? functionFollowUpScenario(ctx);
       case 'completed-only':
         return completedOnlyScenario(ctx);
       case 'solution':
         return solutionScenario(ctx);
       default:
-        return fail(400, `fake server: scenario "${chosen.name}" has no Responses plan`, 'invalid_request_error', 'unknown_scenario');
+        return tutorScenarioPlan(chosen.name, ctx) ?? fail(400, `fake server: scenario "${chosen.name}" has no Responses plan`, 'invalid_request_error', 'unknown_scenario');
     }
   }
 

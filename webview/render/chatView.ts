@@ -52,6 +52,7 @@ export class ChatView {
       action: (action) => post({ type: 'action', action }),
       reveal: (turnId, itemId) => post({ type: 'reveal', turnId, itemId }),
       modeLabel: () => modeLabel(this.strings!, this.header.current?.mode === 'review' ? 'review' : 'hint'),
+      post,
     };
     this.header = new TutorHeader(doc, post);
     root.classList.add('chat', 'loading');
@@ -128,6 +129,13 @@ export class ChatView {
       case 'events':
         for (const inner of m.messages) this.handle(inner);
         break;
+      case 'learner': {
+        const view = this.turns.get(m.turnId);
+        if (!view) break;
+        view.setLearner(m.learner);
+        this.markDirty(view);
+        break;
+      }
       default: {
         const never: never = m;
         return never;

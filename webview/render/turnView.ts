@@ -4,7 +4,10 @@
  * changed items alone.
  */
 import type { ErrorKind, StreamEvent } from '../../src/shared/events';
-import { actionsForError, errorHeadlineKey, type HostAction, type Turn, type UiStrings } from '../../src/shared/protocol';
+import { actionsForError, errorHeadlineKey, type HostAction, type Turn, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
+import { own, type LearnerRecord } from '../../src/shared/learner';
+import { quizToolName } from '../../src/shared/quiz';
+import { remarkToolName } from '../../src/shared/remark';
 import { itemById, itemCount, reduce, type RunTranscript, type TranscriptItem } from '../../src/shared/transcript';
 import { createButton } from '../ui/toolkit';
 import { CodeView } from './codeBlock';
@@ -14,6 +17,9 @@ import { TextView } from './textView';
 import { NoticeView, ThinkingView } from './thinkingView';
 import { ToolView } from './toolView';
 import { WithheldView } from './withheldView';
+import { PredictionView } from './predictionView';
+import { QuizCard } from './quizCard';
+import { RemarkView } from './remarksView';
 
 export interface TurnContext {
   readonly doc: Document;
@@ -26,9 +32,12 @@ export interface TurnContext {
   /** "Show the code anyway" for a withheld block (hint/review mode). */
   readonly reveal: (turnId: string, itemId: string) => void;
   readonly modeLabel: () => string;
+  /** Quiz answers, predictions, remark clicks, "Check my understanding" (src/shared/learner.ts). */
+  readonly post: (message: WebviewToHost) => void;
 }
 
-type ItemView = TextView | CodeView | ToolView | WithheldView | ThinkingView | NoticeView;
+type ItemView = TextView | CodeView | ToolView | WithheldView | ThinkingView | NoticeView | QuizCard | RemarkView;
+type Framed = ItemView | PredictionView;
 
 export class TurnView {
   readonly el: HTMLElement;
@@ -36,7 +45,9 @@ export class TurnView {
   private readonly thinking: HTMLElement;
   private readonly views = new Map<string, ItemView>();
   private readonly unattached: ItemView[] = [];
-  private readonly dirty = new Set<ItemView>();
+  private readonly dirty = new Set<Framed>();
+  private readonly predictions = new Map<string, PredictionView>();
+  private learner: LearnerRecord;
   private run: RunTranscript;
   private statusDirty = true;
   private endShown = false;
@@ -51,6 +62,7 @@ export class TurnView {
     const { doc } = ctx;
     const s = ctx.strings();
     this.run = turn.run;
+    this.learner = turn.learner ?? {};
     this.el = doc.createElement('div');
     this.el.className = 'turn';
     this.el.dataset.turnId = turn.id;
@@ -133,6 +145,21 @@ export class TurnView {
     if (itemCount(this.run) !== itemCount(before)) this.statusDirty = true;
   }
 
+  /** The learner record changed (a prediction, a quiz answer): the views that show it follow. */
+  setLearner(learner: LearnerRecord): void {
+    this.learner = learner;
+    for (const [id, view] of this.views) {
+      if (view instanceof QuizCard) view.setRecord(own(learner.quizzes, id));
+      else if (view instanceof RemarkView) view.setTarget(learner.review);
+      else continue;
+      this.dirty.add(view);
+    }
+    for (const [id, p] of this.predictions) {
+      p.setRecord(own(learner.predictions, id));
+      this.dirty.add(p);
+    }
+  }
+
   /** Bring the DOM up to date; true while another frame is needed. */
   frame(now: number): boolean {
     for (const v of this.unattached) this.answer.insertBefore(v.el, this.thinking);
@@ -181,12 +208,23 @@ export class TurnView {
           },
           item,
         );
+        if (this.learner.predictBeforeRun) {
+          const p = new PredictionView({ doc: ctx.doc, strings: ctx.strings, predict: (itemId, prediction) => ctx.post({ type: 'predict', turnId, itemId, prediction }) }, item, view.el);
+          p.setRecord(own(this.learner.predictions, item.id));
+          this.predictions.set(item.id, p);
+        }
         break;
       case 'withheld':
         view = new WithheldView(this.withheldContext(item.id), item);
         break;
       case 'tool':
-        view = new ToolView(ctx.doc, ctx.strings, item);
+        if (item.name === quizToolName) {
+          const card = new QuizCard({ doc: ctx.doc, strings: ctx.strings, answer: (itemId, question, answer) => ctx.post({ type: 'quizAnswer', turnId, itemId, question, answer }) }, item);
+          card.setRecord(own(this.learner.quizzes, item.id));
+          view = card;
+        } else if (item.name === remarkToolName) {
+          view = new RemarkView({ doc: ctx.doc, strings: ctx.strings, open: (itemId) => ctx.post({ type: 'openRemark', turnId, itemId }) }, item, this.learner.review);
+        } else view = new ToolView(ctx.doc, ctx.strings, item);
         break;
       case 'thinking':
         view = new ThinkingView(ctx.doc, ctx.strings, item);
@@ -229,8 +267,14 @@ export class TurnView {
       if (item.refusal === true && view.el.dataset.refusal === undefined) view.el.dataset.refusal = this.ctx.strings().refusal;
       view.change(String(item.text), now, authoritative);
       if (this.run.status !== 'in_progress') view.finish();
-    } else if (view instanceof CodeView && item.type === 'code') view.change(item, authoritative);
-    else if (view instanceof ToolView && item.type === 'tool') view.change(item);
+    } else if (view instanceof CodeView && item.type === 'code') {
+      view.change(item, authoritative);
+      const p = this.predictions.get(item.id);
+      if (p) {
+        p.change(item, this.run.status);
+        this.dirty.add(p);
+      }
+    } else if ((view instanceof ToolView || view instanceof QuizCard || view instanceof RemarkView) && item.type === 'tool') view.change(item);
     else if (view instanceof WithheldView && item.type === 'withheld') view.change(item);
     else if (view instanceof ThinkingView && item.type === 'thinking') view.change(item);
     this.dirty.add(view);
@@ -278,5 +322,13 @@ export class TurnView {
       mark.append(headline, msg, actions);
     }
     if (mark) this.answer.append(mark);
+    if (run.status === 'completed' && this.learner.kind !== 'quiz') {
+      const turnId = this.turn.id;
+      const check = createButton(doc, { label: s.checkUnderstanding, className: 'check-understanding', onClick: () => this.ctx.post({ type: 'checkUnderstanding', turnId }) });
+      const row = doc.createElement('div');
+      row.className = 'turn-followups';
+      row.append(check);
+      this.answer.append(row);
+    }
   }
 }
