@@ -118,6 +118,30 @@ export class ChatSession implements vscode.Disposable {
     this.running?.run.abort();
   }
 
+  /** Ask the last question again, replacing its answer. False while a run is going or with nothing to regenerate. */
+  async regenerate(): Promise<boolean> {
+    const last = this.turns.at(-1);
+    if (!last || this.running || this.starting) return false;
+    return this.resend(last.question);
+  }
+
+  /** Replace the last question with new text (its selected code stays) and ask it again. */
+  async editLast(text: string): Promise<boolean> {
+    const last = this.turns.at(-1);
+    if (!last || this.running || this.starting || !text.trim()) return false;
+    return this.resend({ ...last.question, text: text.trim() });
+  }
+
+  private async resend(question: Question): Promise<boolean> {
+    this.turns = this.turns.slice(0, -1);
+    // Continue from the answer before the one dropped (Responses); a thread (Assistants) stays the same thread.
+    const previous = this.turns.findLast((t) => (t.run.status === 'completed' || t.run.status === 'incomplete') && t.run.responseId)?.run.responseId;
+    const { responseId: _dropped, ...rest } = this.conversation;
+    this.conversation = previous ? { ...rest, responseId: previous } : rest;
+    this._onDidChange.fire({ type: 'reset' });
+    return this.ask(question);
+  }
+
   /** Forget the conversation and start over (a running run is stopped first). */
   reset(): void {
     this.stop();

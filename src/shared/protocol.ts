@@ -108,6 +108,20 @@ export const uiStringKeys = [
   'errorToolUnsupported',
   'errorProtocol',
   'errorUsage',
+  'replace',
+  'openInEditor',
+  'codeActionsLabel',
+  'regenerate',
+  'editLast',
+  'cancelEdit',
+  'editing',
+  'jumpToLatest',
+  'showAllOutput',
+  'showLessOutput',
+  'outputTruncated',
+  'traceback',
+  'plotAlt',
+  'answerFinished',
 ] as const;
 
 /** The headline string shown above a failed run's message, by kind. */
@@ -140,7 +154,20 @@ export type WebviewToHost =
   | { readonly type: 'insertCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'copyCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'saveOutput'; readonly turnId: string; readonly itemId: string; readonly outputIndex: number }
-  | { readonly type: 'action'; readonly action: HostAction };
+  | { readonly type: 'action'; readonly action: HostAction }
+  /** Ask the last question again, replacing its answer. */
+  | { readonly type: 'regenerate' }
+  /** Replace the last question with this text and ask it again. */
+  | { readonly type: 'editLast'; readonly text: string }
+  /**
+   * Do something with a code block, by reference: an interpreter call (`fence` absent) or the `fence`-th fenced code
+   * block (0-based, in markdown-it's parse order) of a text item. The host finds the code in the text it owns.
+   */
+  | { readonly type: 'codeAction'; readonly action: CodeAction; readonly turnId: string; readonly itemId: string; readonly fence?: number };
+
+/** What the learner can do with a code block. */
+export type CodeAction = 'copy' | 'insert' | 'replace' | 'newEditor';
+export const codeActions: readonly CodeAction[] = ['copy', 'insert', 'replace', 'newEditor'];
 
 /** Longest question the webview may send; longer input is refused, not truncated. */
 export const maxQuestionLength = 20_000;
@@ -164,8 +191,10 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
   switch (m.type) {
     case 'ready':
     case 'stop':
+    case 'regenerate':
       return hasOnlyKeys(m, ['type']);
     case 'ask':
+    case 'editLast':
       return hasOnlyKeys(m, ['type', 'text']) && typeof m.text === 'string' && m.text.trim().length > 0 && m.text.length <= maxQuestionLength;
     case 'insertCode':
     case 'copyCode':
@@ -182,6 +211,15 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
       );
     case 'action':
       return hasOnlyKeys(m, ['type', 'action']) && typeof m.action === 'string' && (hostActions as readonly string[]).includes(m.action);
+    case 'codeAction':
+      return (
+        hasOnlyKeys(m, ['type', 'action', 'turnId', 'itemId', 'fence']) &&
+        typeof m.action === 'string' &&
+        (codeActions as readonly string[]).includes(m.action) &&
+        isId(m.turnId) &&
+        isId(m.itemId) &&
+        (m.fence === undefined || (typeof m.fence === 'number' && Number.isInteger(m.fence) && m.fence >= 0 && m.fence < 10_000))
+      );
     default:
       return false;
   }

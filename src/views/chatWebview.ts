@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
+import { runCodeAction } from '../commands/codeActions';
 import { insertCode } from '../commands/insertCode';
+import { findCodeBlock } from '../shared/codeBlocks';
 import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost } from '../shared/protocol';
 import { readSettings } from '../config/settings';
@@ -99,6 +101,19 @@ export class ChatWebview implements vscode.Disposable {
       case 'action':
         await this.deps.runAction(m.action, this.session);
         return;
+      case 'regenerate':
+        if (!(await this.session.regenerate())) this.notice('info', vscode.l10n.t('There is no answer to regenerate while the tutor is answering or before the first question.'));
+        return;
+      case 'editLast':
+        if (!(await this.session.editLast(m.text))) this.notice('info', vscode.l10n.t('The last question can be edited once the tutor has finished answering.'));
+        return;
+      case 'codeAction': {
+        const block = findCodeBlock(this.session.snapshot().turns, m.turnId, m.itemId, m.fence);
+        if (!block) return this.notice('error', vscode.l10n.t('That code block no longer exists.'));
+        const problem = await runCodeAction(m.action, block, this.deps.editors.target());
+        if (problem) this.notice('error', problem);
+        return;
+      }
       default: {
         const never: never = m;
         return never;

@@ -87,7 +87,9 @@ function streamAndCompare(text: string, plan: StreamPlan): { streamed: string; o
   let streamed = '';
   if (md) {
     const copy = md.cloneNode(true) as unknown as { querySelectorAll(s: string): ArrayLike<{ remove(): void }>; children: ArrayLike<{ className: string; innerHTML: string }> };
+    // The code actions' toolbars and the keyboard stops on code blocks are ours, not the markdown's.
     for (const el of Array.from(copy.querySelectorAll('.fence-toolbar'))) el.remove();
+    for (const el of Array.from(copy.querySelectorAll('pre[tabindex]')) as unknown as Array<{ removeAttribute(n: string): void }>) el.removeAttribute('tabindex');
     for (const c of Array.from(copy.children)) streamed += c.innerHTML;
   }
   const box = doc.createElement('div');

@@ -137,9 +137,10 @@ export class TextView {
   /** Render `src` to nodes (never none: an empty text node keeps the block's place in the DOM). */
   private renderNodes(src: string, env: MarkdownEnv): Node[] {
     const frag = sanitizedFragment(this.doc, renderMarkdown(src, env));
+    // Decorations may add siblings (a toolbar before a fence): collect the nodes after them.
+    this.hooks.decorate?.(Array.from(frag.childNodes));
     const nodes = Array.from(frag.childNodes);
     if (nodes.length === 0) nodes.push(this.doc.createTextNode(''));
-    this.hooks.decorate?.(nodes);
     return nodes;
   }
 
