@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { uiStringKeys } from '../../src/shared/protocol';
 import { percentile } from './measure';
 import { num, printTable } from './table';
@@ -119,7 +119,7 @@ function instrument(): void {
     });
 }
 
-async function measureSize(browser: import('playwright-core').Browser, webviewJs: string, css: string, naiveJs: string, bytes: number): Promise<RenderFigures> {
+async function measureSize(browser: Browser, webviewJs: string, css: string, naiveJs: string, bytes: number): Promise<RenderFigures> {
   const text = makeAnswer(bytes);
   const cuts = splitDeltas(text);
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
