@@ -54,7 +54,7 @@ export function uiStrings(): UiStrings {
     jumpToLatest: t('Jump to latest'),
     showAllOutput: t('Show all ({0} lines)'),
     showLessOutput: t('Show less'),
-    outputTruncated: t('Output too long to show: {0} of {1} shown. Copy or save keeps all of it.'),
+    outputTruncated: t('Output too long to show in full: {0} of {1} characters shown.'),
     traceback: t('Error'),
     plotAlt: t('Plot {0} made by the code above'),
     answerFinished: t('The tutor finished answering.'),

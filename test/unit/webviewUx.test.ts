@@ -279,3 +279,60 @@ describe('webview: chat controls', () => {
     assert.equal(md.textContent!.trim(), text.trim());
   });
 });
+
+describe('webview: interpreter output', () => {
+  it('shows an identical image once, sets a traceback apart, collapses long output and cuts huge output', () => {
+    const h = harness();
+    h.start('t1');
+    h.event('t1', { kind: 'code.started', id: 'ci1', language: 'python' });
+    h.event('t1', { kind: 'code.done', id: 'ci1', code: 'plt.show()\nplt.savefig("a.png")\n' });
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const other = png.replace('mNk', 'mPk');
+    h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'image', mime: 'image/png', base64: png } });
+    h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'image', mime: 'image/png', base64: png } });
+    h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'image', mime: 'image/png', base64: other } });
+    h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'logs', text: 'before\n' } });
+    h.event('t1', {
+      kind: 'code.output',
+      id: 'ci1',
+      output: { type: 'logs', text: 'more\nTraceback (most recent call last):\n  File "<stdin>", line 1\nZeroDivisionError: division by zero\n' },
+    });
+    h.frame();
+    const imgs = h.$$('img.output-image');
+    assert.equal(imgs.length, 2, 'the same plot twice (plt.show + savefig) is shown once');
+    assert.deepEqual(
+      imgs.map((i) => i.getAttribute('alt')),
+      ['«plotAlt»', '«plotAlt»'],
+    );
+    const tb = h.$('.output-traceback-wrap')!;
+    assert.ok(tb.textContent!.includes('ZeroDivisionError'));
+    assert.ok(tb.textContent!.includes('«traceback»'), 'labelled');
+    const plain = h.$$('pre.output-logs:not(.output-traceback)').map((p) => p.textContent).join('');
+    assert.equal(plain, 'before\nmore\n', 'ordinary output stays apart from the traceback');
+
+    // A long log: collapsed behind Show all, which expands and collapses again.
+    h.start('t2');
+    h.event('t2', { kind: 'code.started', id: 'ci2', language: 'python' });
+    const long = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    h.event('t2', { kind: 'code.output', id: 'ci2', output: { type: 'logs', text: long } });
+    h.frame();
+    const pre = h.doc.querySelector('.turn:last-child pre.output-logs') as unknown as { classList: { contains(c: string): boolean }; textContent: string };
+    assert.ok(pre.classList.contains('collapsed'));
+    assert.equal(pre.textContent, long, 'all of it is there, only folded');
+    const toggle = h.$('.turn:last-child .output-toggle')!;
+    assert.equal(toggle.getAttribute('aria-expanded'), 'false');
+    toggle.click();
+    assert.equal(pre.classList.contains('collapsed'), false);
+    assert.equal(toggle.textContent, '«showLessOutput»');
+
+    // Megabytes of output: the page gets a bounded part and a note.
+    h.start('t3');
+    h.event('t3', { kind: 'code.started', id: 'ci3', language: 'python' });
+    const chunk = 'x'.repeat(99_999) + '\n';
+    for (let i = 0; i < 30; i++) h.event('t3', { kind: 'code.output', id: 'ci3', output: { type: 'logs', text: chunk } });
+    h.frame();
+    const shown = h.$$('.turn:last-child pre.output-logs').reduce((n, p) => n + p.textContent!.length, 0);
+    assert.ok(shown <= 256 * 1024 && shown > 200_000, `shown ${shown} of 3,000,000`);
+    assert.ok(h.$('.turn:last-child .output-truncated')!.textContent!.includes('«outputTruncated»'.slice(0, 5)));
+  });
+});
