@@ -172,6 +172,20 @@ export const uiStringKeys = [
   'severityWarning',
   'severityInfo',
   'severityHint',
+  'replace',
+  'openInEditor',
+  'codeActionsLabel',
+  'regenerate',
+  'editLast',
+  'cancelEdit',
+  'editing',
+  'jumpToLatest',
+  'showAllOutput',
+  'showLessOutput',
+  'outputTruncated',
+  'traceback',
+  'plotAlt',
+  'answerFinished',
 ] as const;
 
 /** The headline string shown above a failed run's message, by kind. */
@@ -250,7 +264,16 @@ export type WebviewToHost =
   /** A prediction of what code item `itemId` prints; `null` is "Just show me". */
   | { readonly type: 'predict'; readonly turnId: string; readonly itemId: string; readonly prediction: string | null }
   /** Jump to the lines of the remark in tool item `itemId` (by reference: the host has the remark). */
-  | { readonly type: 'openRemark'; readonly turnId: string; readonly itemId: string };
+  | { readonly type: 'openRemark'; readonly turnId: string; readonly itemId: string }
+  /**
+   * Do something with a code block, by reference: an interpreter call (`fence` absent) or the `fence`-th fenced code
+   * block (0-based, in markdown-it's parse order) of a text item. The host finds the code in the text it owns.
+   */
+  | { readonly type: 'codeAction'; readonly action: CodeAction; readonly turnId: string; readonly itemId: string; readonly fence?: number };
+
+/** What the learner can do with a code block. */
+export type CodeAction = 'copy' | 'insert' | 'replace' | 'newEditor';
+export const codeActions: readonly CodeAction[] = ['copy', 'insert', 'replace', 'newEditor'];
 
 /** Longest question the webview may send; longer input is refused, not truncated. */
 export const maxQuestionLength = 20_000;
@@ -321,6 +344,15 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
     case 'reveal':
     case 'openRemark':
       return hasOnlyKeys(m, ['type', 'turnId', 'itemId']) && isId(m.turnId) && isId(m.itemId);
+    case 'codeAction':
+      return (
+        hasOnlyKeys(m, ['type', 'action', 'turnId', 'itemId', 'fence']) &&
+        typeof m.action === 'string' &&
+        (codeActions as readonly string[]).includes(m.action) &&
+        isId(m.turnId) &&
+        isId(m.itemId) &&
+        (m.fence === undefined || (typeof m.fence === 'number' && Number.isInteger(m.fence) && m.fence >= 0 && m.fence < 10_000))
+      );
     default:
       return false;
   }

@@ -7,7 +7,9 @@
 import * as vscode from 'vscode';
 import type { ChatSlot } from '../chat/chatManager';
 import type { ChatSession, TutorInputs } from '../chat/chatSession';
+import { runCodeAction } from '../commands/codeActions';
 import { insertCode } from '../commands/insertCode';
+import { findCodeBlock } from '../shared/codeBlocks';
 import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost, type TutorViewState } from '../shared/protocol';
 import { readSettings } from '../config/settings';
@@ -179,6 +181,13 @@ export class ChatWebview implements vscode.Disposable {
       case 'openRemark':
         await handleLearnerMessage(m, this.session, { log: this.deps.log, notice: (level, text) => this.notice(level, text) });
         return;
+      case 'codeAction': {
+        const block = findCodeBlock(this.session.snapshot().turns, m.turnId, m.itemId, m.fence);
+        if (!block) return this.notice('error', vscode.l10n.t('That code block no longer exists.'));
+        const problem = await runCodeAction(m.action, block, this.deps.editors.target());
+        if (problem) this.notice('error', problem);
+        return;
+      }
       default: {
         const never: never = m;
         return never;

@@ -15,6 +15,7 @@ import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
 import { benchScaling } from './scaling';
 import { num } from './table';
+import { benchWebviewRender } from './webviewRender';
 
 function gitCommit(): string {
   try {
@@ -26,6 +27,12 @@ function gitCommit(): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // `npm run bench -- webview`: only the webview rendering section.
+  if (process.argv.slice(2).includes('webview')) {
+    await benchWebviewRender();
+    console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
+    return;
+  }
   const gc = findGc();
   console.log('Code Tutor streaming benchmarks');
   console.log(`date ${new Date().toISOString()}  node ${process.version} (V8 ${process.versions.v8})  ${process.platform}/${process.arch}`);
@@ -81,6 +88,7 @@ async function main(): Promise<void> {
         (base !== undefined ? `; done p50 / in-process pass of the same recording = ${num(r.medianDoneMs / base, 1)}x` : ''),
     );
   }
+  await benchWebviewRender();
   console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
 }
 

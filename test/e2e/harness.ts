@@ -58,6 +58,8 @@ export interface StartOptions {
   /** Playwright's default timeout for each wait, in ms. */
   readonly timeoutMs?: number;
   readonly viewport?: { readonly width: number; readonly height: number };
+  /** VS Code's display language (code-server `--locale`), e.g. `zh-cn`. */
+  readonly locale?: string;
 }
 
 export interface VsCode {
@@ -191,6 +193,7 @@ export async function startCodeServer(opts: {
   port?: number;
   logFile: string;
   timeoutMs?: number;
+  locale?: string;
 }): Promise<CodeServerProcess> {
   const port = opts.port ?? (await freePort());
   const config = path.join(opts.runDir, 'config.yaml');
@@ -206,6 +209,7 @@ export async function startCodeServer(opts: {
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
+    ...(opts.locale ? ['--locale', opts.locale] : []),
     opts.workspaceDir,
   ];
   const child = spawn(opts.codeServerBin, args, { env: opts.env, stdio: ['ignore', out, out], detached: true });
@@ -312,7 +316,7 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
 
   try {
     await installExtension(codeServerBin, path.resolve(options.vsix ?? DEFAULT_VSIX), dirs.userData, dirs.extensions, env, logFile);
-    server = await startCodeServer({ codeServerBin, runDir, userDataDir: dirs.userData, extensionsDir: dirs.extensions, workspaceDir, env, logFile });
+    server = await startCodeServer({ codeServerBin, runDir, userDataDir: dirs.userData, extensionsDir: dirs.extensions, workspaceDir, env, logFile, locale: options.locale });
     context = await chromium.launchPersistentContext(dirs.chromiumProfile, {
       executablePath: CHROMIUM,
       headless: true,

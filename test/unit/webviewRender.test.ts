@@ -371,13 +371,14 @@ describe('webview: interpreter code blocks', () => {
     assert.equal(imgs[0].getAttribute('src'), 'data:image/png;base64,iVBORw0KGgo=');
     assert.ok(h.$$('.output-file').some((f) => f.textContent!.includes('data.csv')));
 
-    (h.$('.code-insert') as unknown as { click(): void }).click();
-    (h.$('.code-copy') as unknown as { click(): void }).click();
+    for (const cls of ['code-insert', 'code-copy', 'code-replace', 'code-open']) (h.$(`.code-block .${cls}`) as unknown as { click(): void }).click();
     const saves = h.$$('.output-save');
     (saves[saves.length - 1] as unknown as { click(): void }).click();
-    assert.deepEqual(h.posted.slice(-3), [
-      { type: 'insertCode', turnId: 't1', itemId: 'ci1' },
-      { type: 'copyCode', turnId: 't1', itemId: 'ci1' },
+    assert.deepEqual(h.posted.slice(-5), [
+      { type: 'codeAction', action: 'insert', turnId: 't1', itemId: 'ci1' },
+      { type: 'codeAction', action: 'copy', turnId: 't1', itemId: 'ci1' },
+      { type: 'codeAction', action: 'replace', turnId: 't1', itemId: 'ci1' },
+      { type: 'codeAction', action: 'newEditor', turnId: 't1', itemId: 'ci1' },
       { type: 'saveOutput', turnId: 't1', itemId: 'ci1', outputIndex: 3 },
     ]);
   });

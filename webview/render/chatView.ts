@@ -37,8 +37,21 @@ export class ChatView {
   private readonly question: HTMLTextAreaElement;
   private readonly send: HTMLElement;
   private readonly stop: HTMLElement;
+  private readonly regenerate: HTMLElement;
+  private readonly edit: HTMLElement;
+  private readonly newChat: HTMLElement;
+  private readonly editBanner: HTMLElement;
+  private readonly editText: HTMLElement;
+  private readonly cancel: HTMLElement;
+  private readonly jump: HTMLElement;
+  private readonly live: HTMLElement;
   private readonly ctx: TurnContext;
   private readonly header: TutorHeader;
+  /** Follow new output: true while the reader is at the bottom; scrolling up pauses it, "Jump to latest" resumes. */
+  private following = true;
+  private editing = false;
+  private spoken: string[] = [];
+  private endPending = false;
 
   constructor(private readonly deps: ChatViewDeps) {
     const { doc, root, post } = deps;
@@ -46,8 +59,8 @@ export class ChatView {
       doc,
       strings: () => this.strings!,
       typewriterOn: () => this.typewriterOn(),
-      insert: (turnId, itemId) => post({ type: 'insertCode', turnId, itemId }),
-      copy: (turnId, itemId) => post({ type: 'copyCode', turnId, itemId }),
+      codeAction: (turnId, itemId, action, fence) => post({ type: 'codeAction', action, turnId, itemId, ...(fence === undefined ? {} : { fence }) }),
+      announce: (text) => this.announce(text),
       save: (turnId, itemId, outputIndex) => post({ type: 'saveOutput', turnId, itemId, outputIndex }),
       action: (action) => post({ type: 'action', action }),
       reveal: (turnId, itemId) => post({ type: 'reveal', turnId, itemId }),
@@ -61,6 +74,23 @@ export class ChatView {
     this.list = doc.createElement('div');
     this.list.className = 'turns';
     this.list.setAttribute('role', 'log');
+    // The conversation scrolls: it must be reachable (and scrollable) by keyboard.
+    this.list.tabIndex = 0;
+    this.list.addEventListener('scroll', () => this.onScroll());
+    // A click in an answer that is still being typed shows the whole of it at once.
+    this.list.addEventListener('click', (e) => {
+      const t = e.target as Element | null;
+      if (t?.closest?.('.turn-answer') && !t.closest('a, vscode-button, button, pre')) this.showAll();
+    });
+    this.live = doc.createElement('div');
+    this.live.className = 'sr-only';
+    this.live.setAttribute('role', 'status');
+    this.live.setAttribute('aria-live', 'polite');
+    this.jump = createButton(doc, { id: 'jump-latest', label: '', className: 'jump-latest', onClick: () => this.jumpToLatest() });
+    this.jump.hidden = true;
+    const listWrap = doc.createElement('div');
+    listWrap.className = 'turns-wrap';
+    listWrap.append(this.list, this.jump);
     this.empty = doc.createElement('div');
     this.empty.className = 'empty';
 
@@ -77,15 +107,32 @@ export class ChatView {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
         this.ask();
+      } else if (e.key === 'Escape' && this.editing) {
+        e.preventDefault();
+        this.cancelEdit();
       }
     });
     this.send = createButton(doc, { id: 'send', label: '', appearance: 'primary', onClick: () => this.ask() });
-    this.stop = createButton(doc, { id: 'stop', label: '', appearance: 'secondary', onClick: () => post({ type: 'stop' }) });
+    // Send turns into Stop while a run is going: the same place, the other button.
+    this.stop = createButton(doc, { id: 'stop', label: '', appearance: 'primary', onClick: () => post({ type: 'stop' }) });
+    this.regenerate = createButton(doc, { id: 'regenerate', label: '', className: 'chat-action', onClick: () => post({ type: 'regenerate' }) });
+    this.edit = createButton(doc, { id: 'edit-last', label: '', className: 'chat-action', onClick: () => this.startEdit() });
+    this.newChat = createButton(doc, { id: 'new-chat', label: '', className: 'chat-action', onClick: () => post({ type: 'action', action: 'newChat' }) });
+    this.editBanner = doc.createElement('div');
+    this.editBanner.className = 'edit-banner';
+    this.editBanner.hidden = true;
+    this.editText = doc.createElement('span');
+    this.editText.id = 'edit-banner-text';
+    this.cancel = createButton(doc, { id: 'cancel-edit', label: '', className: 'chat-action', onClick: () => this.cancelEdit() });
+    this.editBanner.append(this.editText, this.cancel);
+    const chatActions = doc.createElement('div');
+    chatActions.className = 'chat-actions';
+    chatActions.append(this.regenerate, this.edit, this.newChat);
     const buttons = doc.createElement('div');
     buttons.className = 'composer-buttons';
-    buttons.append(this.stop, this.send);
-    composer.append(this.question, buttons);
-    root.replaceChildren(this.header.el, this.notices, this.list, composer);
+    buttons.append(chatActions, this.stop, this.send);
+    composer.append(this.editBanner, this.question, buttons);
+    root.replaceChildren(this.header.el, this.notices, listWrap, composer, this.live);
     this.list.append(this.empty);
     this.renderRunning();
   }
@@ -111,6 +158,8 @@ export class ChatView {
         if (m.event.kind === 'run.finished' && this.runningTurnId === m.turnId) {
           this.runningTurnId = null;
           this.renderRunning();
+          // Said after the answer's last block, which the next frame renders.
+          if (m.event.status === 'completed') this.endPending = true;
         }
         break;
       }
@@ -169,7 +218,15 @@ export class ChatView {
     this.question.setAttribute('aria-label', s.placeholder);
     this.send.textContent = s.send;
     this.stop.textContent = s.stop;
+    this.regenerate.textContent = s.regenerate;
+    this.edit.textContent = s.editLast;
+    this.newChat.textContent = s.newChat;
+    this.cancel.textContent = s.cancelEdit;
+    this.editText.textContent = s.editing;
+    this.jump.textContent = s.jumpToLatest;
+    this.list.setAttribute('aria-label', s.tutor);
     this.empty.textContent = s.empty;
+    this.cancelEdit();
     // A snapshot is the whole truth: rebuild from it, never on top of what is shown.
     this.turns.clear();
     this.dirty.clear();
@@ -180,7 +237,9 @@ export class ChatView {
     this.runningTurnId = running && this.turns.get(running)?.status === 'in_progress' ? running : null;
     this.renderRunning();
     this.frame();
+    this.following = true;
     this.list.scrollTop = this.list.scrollHeight;
+    this.jump.hidden = true;
   }
 
   private addTurn(turn: Turn): TurnView {
@@ -199,15 +258,75 @@ export class ChatView {
     if (!this.strings || this.runningTurnId) return;
     const text = this.question.value;
     if (text.trim() === '' || text.length > maxQuestionLength) return;
-    this.deps.post({ type: 'ask', text });
+    this.deps.post(this.editing ? { type: 'editLast', text } : { type: 'ask', text });
     this.question.value = '';
+    this.cancelEdit();
+    // Asking is a sign the reader wants to see the answer: follow it.
+    this.following = true;
+  }
+
+  /** Put the last question in the box to edit and resend it. */
+  private startEdit(): void {
+    const last = this.latest?.turn.question.text;
+    if (last === undefined || this.runningTurnId) return;
+    this.editing = true;
+    this.question.value = String(last);
+    this.question.setAttribute('aria-describedby', 'edit-banner-text');
+    this.editBanner.hidden = false;
+    this.deps.root.classList.add('editing');
+    this.question.focus();
+  }
+
+  private cancelEdit(): void {
+    if (!this.editing) return;
+    this.editing = false;
+    this.question.value = '';
+    this.question.removeAttribute('aria-describedby');
+    this.editBanner.hidden = true;
+    this.deps.root.classList.remove('editing');
   }
 
   private renderRunning(): void {
     const running = this.runningTurnId !== null;
+    const hasTurns = this.turns.size > 0;
     this.stop.hidden = !running;
+    this.send.hidden = running;
     setButtonDisabled(this.send, running || !this.strings);
+    this.regenerate.hidden = running || !hasTurns;
+    this.edit.hidden = running || !hasTurns;
+    this.newChat.hidden = running || !hasTurns;
+    if (running) this.cancelEdit();
     this.deps.root.classList.toggle('running', running);
+  }
+
+  /** Queue words for the screen reader; they are spoken (politely) at the next frame, a finished block at a time. */
+  private announce(text: string): void {
+    if (!text) return;
+    this.spoken.push(text.length > 600 ? `${text.slice(0, 600)}…` : text);
+  }
+
+  private atBottom(): boolean {
+    const list = this.list;
+    return list.scrollHeight - list.scrollTop - list.clientHeight <= stickSlack;
+  }
+
+  private onScroll(): void {
+    this.following = this.atBottom();
+    this.jump.hidden = this.following;
+  }
+
+  private jumpToLatest(): void {
+    this.following = true;
+    this.list.scrollTop = this.list.scrollHeight;
+    this.jump.hidden = true;
+    this.list.focus();
+  }
+
+  private requestFrame(): void {
+    if (!this.frameRequested) {
+      this.frameRequested = true;
+      this.deps.requestFrame(() => this.frame());
+    }
   }
 
   private addNotice(level: 'info' | 'error', text: string, actions: readonly HostAction[]): void {
@@ -242,26 +361,29 @@ export class ChatView {
 
   private markDirty(view: TurnView): void {
     this.dirty.add(view);
-    if (!this.frameRequested) {
-      this.frameRequested = true;
-      this.deps.requestFrame(() => this.frame());
-    }
+    this.requestFrame();
   }
 
   private frame(): void {
     this.frameRequested = false;
-    if (this.dirty.size === 0) return;
-    const list = this.list;
-    // Read before writing: follow the output only if the learner was already at the bottom.
-    const stick = list.scrollHeight - list.scrollTop - list.clientHeight <= stickSlack;
-    const now = this.deps.now();
-    for (const v of this.dirty) {
-      if (!v.frame(now)) this.dirty.delete(v);
+    if (this.dirty.size > 0) {
+      const list = this.list;
+      const now = this.deps.now();
+      for (const v of this.dirty) {
+        if (!v.frame(now)) this.dirty.delete(v);
+      }
+      // Follow the output only while the reader is at the bottom; otherwise offer the way back.
+      if (this.following) list.scrollTop = list.scrollHeight;
+      else if (this.jump.hidden) this.jump.hidden = false;
+      if (this.dirty.size > 0) this.requestFrame();
     }
-    if (stick) list.scrollTop = list.scrollHeight;
-    if (this.dirty.size > 0 && !this.frameRequested) {
-      this.frameRequested = true;
-      this.deps.requestFrame(() => this.frame());
+    if (this.endPending && this.dirty.size === 0) {
+      this.endPending = false;
+      if (this.strings) this.spoken.push(this.strings.answerFinished);
+    }
+    if (this.spoken.length > 0) {
+      this.live.textContent = this.spoken.join(' ');
+      this.spoken = [];
     }
   }
 }

@@ -3,8 +3,8 @@
  * then the whole block once when the code is final. `IncrementalCode` also renders a fence still open in text.
  */
 import type { CodeItem, WithheldInfo } from '../../src/shared/transcript';
-import type { UiStrings } from '../../src/shared/protocol';
-import { createButton, setButtonDisabled } from '../ui/toolkit';
+import type { CodeAction, UiStrings } from '../../src/shared/protocol';
+import { createCodeActions, type CodeActionsBar } from './codeActions';
 import { highlightToHtml, nextLineChunk, resolveLanguage } from './highlight';
 import { OutputsView } from './outputs';
 import { type WithheldContext, WithheldNotice } from './withheldView';
@@ -85,8 +85,7 @@ export interface CodeViewContext {
   readonly doc: Document;
   readonly strings: () => UiStrings;
   readonly turnId: string;
-  readonly insert: (itemId: string) => void;
-  readonly copy: (itemId: string) => void;
+  readonly codeAction: (itemId: string, action: CodeAction) => void;
   readonly save: (itemId: string, outputIndex: number) => void;
   /** Hint/review mode: what a folded (withheld) block needs for its notice. */
   readonly withheld?: WithheldContext;
@@ -97,15 +96,13 @@ export class CodeView {
   readonly el: HTMLElement;
   private readonly status: HTMLElement;
   private readonly code: IncrementalCode;
-  private readonly insertButton: HTMLElement;
-  private readonly copyButton: HTMLElement;
+  private readonly actions: CodeActionsBar;
   private readonly outputs: OutputsView;
   private readonly pre: HTMLElement;
   private fold: WithheldNotice | null = null;
   private item: CodeItem;
   private codeFinal = false;
   private dirty = true;
-  private copiedUntil = 0;
 
   constructor(
     private readonly ctx: CodeViewContext,
@@ -113,7 +110,6 @@ export class CodeView {
   ) {
     const { doc } = ctx;
     this.item = item;
-    const s = ctx.strings();
     this.el = doc.createElement('div');
     this.el.className = 'code-block';
     this.el.dataset.itemId = item.id;
@@ -125,27 +121,15 @@ export class CodeView {
     lang.textContent = item.language;
     this.status = doc.createElement('span');
     this.status.className = 'code-status';
-    const actions = doc.createElement('span');
-    actions.className = 'code-actions';
-    this.insertButton = createButton(doc, { label: s.insert, className: 'code-insert', onClick: () => ctx.insert(item.id) });
-    this.copyButton = createButton(doc, {
-      label: s.copy,
-      className: 'code-copy',
-      onClick: () => {
-        ctx.copy(item.id);
-        this.copyButton.textContent = ctx.strings().copied;
-        this.copiedUntil = Date.now() + 1500;
-        setTimeout(() => {
-          if (Date.now() >= this.copiedUntil) this.copyButton.textContent = ctx.strings().copy;
-        }, 1600);
-      },
-    });
-    actions.append(this.insertButton, this.copyButton);
-    header.append(lang, this.status, actions);
+    this.actions = createCodeActions(doc, ctx.strings, (action) => ctx.codeAction(item.id, action));
+    this.actions.setDisabled(true);
+    header.append(lang, this.status, this.actions.el);
 
     const pre = doc.createElement('pre');
     pre.className = 'code-pre';
     this.pre = pre;
+    // A scrolling region must be reachable by keyboard.
+    pre.tabIndex = 0;
     this.code = new IncrementalCode(doc, item.language, 'code-source');
     pre.append(this.code.el);
 
@@ -173,8 +157,7 @@ export class CodeView {
       this.status.textContent = this.ctx.strings()[item.status];
       this.el.dataset.status = item.status;
     }
-    setButtonDisabled(this.insertButton, !final || item.code === '');
-    setButtonDisabled(this.copyButton, !final || item.code === '');
+    this.actions.setDisabled(!final || item.code === '' || item.withheld !== undefined);
     if (item.withheld) this.showWithheld(item.withheld);
     this.outputs.update(item.outputs);
     this.dirty = more;
@@ -190,7 +173,6 @@ export class CodeView {
     this.fold?.update(w, this.item.language);
     this.el.dataset.withheld = w.revealed ? 'revealed' : 'true';
     this.pre.hidden = !w.revealed;
-    this.insertButton.hidden = true;
-    this.copyButton.hidden = true;
+    this.actions.el.hidden = true;
   }
 }

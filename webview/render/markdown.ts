@@ -3,7 +3,7 @@
  * fences highlighted. Plus the block splitter that makes streaming O(n): it finds where finished blocks end so
  * each is rendered once, and only the open tail is re-rendered. No DOM here (the sanitizing pass is sanitize.ts).
  */
-import MarkdownIt, { type MarkdownIt as MarkdownItInstance } from 'markdown-it';
+import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type Token } from 'markdown-it';
 import { escapeHtml, highlightToHtml, resolveLanguage } from './highlight';
 
 const safeLink = /^(https?:\/\/|mailto:)/i;
@@ -44,11 +44,14 @@ const md = createMarkdown();
 /** Number of markdown-it renders since load: lets tests check that finished blocks are not parsed again. */
 export const markdownStats = { renders: 0, renderedChars: 0 };
 
-/** HTML for one markdown block. Raw HTML in the source comes out escaped. */
-export function renderMarkdown(src: string): string {
+/**
+ * HTML for one markdown block. Raw HTML in the source comes out escaped. `env` carries reference-link definitions
+ * between blocks rendered apart (markdown-it's own env: `references` is filled by one block and read by the next).
+ */
+export function renderMarkdown(src: string, env?: MarkdownEnv): string {
   markdownStats.renders++;
   markdownStats.renderedChars += src.length;
-  return md.render(src.replace(sandboxLink, '$1'));
+  return md.render(src.replace(sandboxLink, '$1'), env ?? {});
 }
 
 /**
@@ -144,4 +147,23 @@ export class BlockSplitter {
     if (!blank && this.prevBlank && line[0] !== ' ' && line[0] !== '\t') this.boundary(start, found);
     this.prevBlank = blank;
   }
+}
+
+/** markdown-it's environment: the reference-link definitions seen so far, by normalized label. */
+export type MarkdownEnv = NonNullable<Parameters<MarkdownItInstance['render']>[1]>;
+export type MarkdownReferences = NonNullable<MarkdownEnv['references']>;
+
+/**
+ * How a one-shot render of `src` groups it into top-level blocks: the 0-based line numbers where each top-level
+ * block starts, and every reference definition. Block parse only (no inline pass, no HTML): the streaming renderer
+ * uses it once, when the text is final, to find blocks it split where a whole render would not.
+ */
+export function topLevelBlocks(src: string): { readonly startLines: ReadonlySet<number>; readonly env: MarkdownEnv } {
+  const env: MarkdownEnv = {};
+  const tokens: Token[] = [];
+  // markdown-it's own normalization (its core `normalize` rule), which keeps `\n` line numbers as they are.
+  md.block.parse(src.replace(sandboxLink, '$1').replace(/\r\n/g, '\n').replace(/\0/g, '\uFFFD'), md, env, tokens);
+  const startLines = new Set<number>();
+  for (const t of tokens) if (t.level === 0 && t.nesting >= 0 && t.map) startLines.add(t.map[0]);
+  return { startLines, env };
 }

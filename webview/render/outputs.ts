@@ -5,6 +5,7 @@
 import type { CodeOutput } from '../../src/shared/events';
 import type { UiStrings } from '../../src/shared/protocol';
 import { createButton } from '../ui/toolkit';
+import { LogsView } from './logsView';
 
 /** SVG can carry script: never shown inline. */
 export const inlineImageTypes: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -28,7 +29,10 @@ export function formatBytes(bytes: number, lang: string): string {
 export class OutputsView {
   readonly el: HTMLElement;
   private rendered = 0;
-  private lastLogs: HTMLElement | null = null;
+  private lastLogs: LogsView | null = null;
+  /** Images already shown for this call: `plt.show()` and `savefig` of the same figure show once. */
+  private readonly seenImages = new Set<string>();
+  private images = 0;
 
   constructor(
     private readonly doc: Document,
@@ -45,6 +49,8 @@ export class OutputsView {
       this.el.replaceChildren();
       this.rendered = 0;
       this.lastLogs = null;
+      this.seenImages.clear();
+      this.images = 0;
     }
     for (; this.rendered < outputs.length; this.rendered++) this.add(outputs[this.rendered], this.rendered);
     this.el.hidden = this.rendered === 0;
@@ -61,23 +67,24 @@ export class OutputsView {
     }
     if (o.type === 'logs') {
       const text = String(o.text ?? '');
-      // Consecutive logs read as one console.
-      if (this.lastLogs) this.lastLogs.append(doc.createTextNode(text));
-      else {
-        this.lastLogs = doc.createElement('pre');
-        this.lastLogs.className = 'output-logs';
-        this.lastLogs.textContent = text;
-        this.el.append(this.lastLogs);
+      // Consecutive logs read as one console (tracebacks set apart, long output collapsed, huge output cut).
+      if (!this.lastLogs) {
+        this.lastLogs = new LogsView(doc, this.strings);
+        this.el.append(this.lastLogs.el);
       }
+      this.lastLogs.append(text);
       return;
     }
     this.lastLogs = null;
     if (o.type === 'image' && inlineImageTypes.has(String(o.mime).toLowerCase()) && typeof o.base64 === 'string' && base64Chars.test(o.base64)) {
+      const key = imageKey(o.base64);
+      if (this.seenImages.has(key)) return;
+      this.seenImages.add(key);
       const fig = doc.createElement('div');
       fig.className = 'output-image-wrap';
       const img = doc.createElement('img');
       img.className = 'output-image';
-      img.alt = this.strings().image;
+      img.alt = this.strings().plotAlt.replace('{0}', String(++this.images));
       img.src = `data:${o.mime.toLowerCase()};base64,${o.base64}`;
       fig.append(img, this.saveButton(index));
       this.el.append(fig);
@@ -100,4 +107,11 @@ export class OutputsView {
   private saveButton(index: number): HTMLElement {
     return createButton(this.doc, { label: this.strings().save, className: 'output-save', onClick: () => this.save(index) });
   }
+}
+
+/** Identity of an image's bytes: length and a 32-bit FNV-1a hash of the base64 (one pass, once per image). */
+function imageKey(base64: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < base64.length; i++) h = Math.imul(h ^ base64.charCodeAt(i), 0x01000193);
+  return `${base64.length}:${(h >>> 0).toString(36)}`;
 }

@@ -4,7 +4,7 @@
  * in the tail is highlighted line by line instead of being re-parsed each frame.
  */
 import { IncrementalCode } from './codeBlock';
-import { BlockSplitter, renderMarkdown } from './markdown';
+import { BlockSplitter, renderMarkdown, topLevelBlocks, type MarkdownEnv, type MarkdownReferences } from './markdown';
 import { sanitizedFragment } from './sanitize';
 import { safeCut, Typewriter } from './typewriter';
 
@@ -15,6 +15,22 @@ export const tailBudgetPerFrame = 8_000;
  * the browser's layout per frame stays bounded too, not only our own work.
  */
 const blocksPerChunk = 24;
+
+/** A finished block: its source range, the nodes it rendered to, and how many reference definitions it could see. */
+interface FrozenBlock {
+  readonly start: number;
+  readonly end: number;
+  nodes: Node[];
+  refsSeen: number;
+}
+
+/** What a text view can report to the chat: a block it finished while streaming (for the screen reader). */
+export interface TextViewHooks {
+  /** A block of streamed text is final (not called for text restored from a snapshot). */
+  readonly blockFinished?: (nodes: readonly Node[]) => void;
+  /** Decorate a finished block's nodes before they are attached (code fence toolbars). */
+  readonly decorate?: (nodes: readonly Node[]) => void;
+}
 
 export class TextView {
   readonly el: HTMLElement;
@@ -34,13 +50,22 @@ export class TextView {
   private fenceMore = false;
   private chunk: HTMLElement | null = null;
   private chunkBlocks = 0;
+  private blocks: FrozenBlock[] = [];
+  /** Reference definitions seen in finished blocks: later blocks resolve `[label]` links against them. */
+  private env: { references: MarkdownReferences } = { references: {} };
+  private refCount = 0;
+  /** The final text was reconciled with a one-shot render. */
+  private finalized = false;
+  private readonly fromSnapshot: boolean;
 
   constructor(
     private readonly doc: Document,
     id: string,
     text: string,
     showAllNow: boolean,
+    private readonly hooks: TextViewHooks = {},
   ) {
+    this.fromSnapshot = showAllNow;
     this.el = doc.createElement('div');
     this.el.className = 'md-text';
     this.el.dataset.itemId = id;
@@ -57,6 +82,8 @@ export class TextView {
       this.complete = true;
       if (text !== this.text) this.replaced = true;
     }
+    // More text after the final render (a late delta): render and reconcile again when it is all shown.
+    if (text !== this.text) this.finalized = false;
     this.text = text;
     this.typewriter.push(text.length, now);
   }
@@ -73,9 +100,13 @@ export class TextView {
     if (this.replaced) this.checkReplaced();
     const n = safeCut(this.text, this.typewriter.tick(now));
     const allShown = n >= this.text.length;
-    if (n !== this.shownLen || this.tailSkips > 0 || this.fenceMore || (allShown && this.complete && this.fence)) {
+    const final = allShown && this.complete;
+    if (final && !this.finalized) {
       this.shownLen = n;
-      this.render(this.text.slice(0, n), allShown && this.complete);
+      this.finalize(this.text);
+    } else if (!final && (n !== this.shownLen || this.tailSkips > 0 || this.fenceMore)) {
+      this.shownLen = n;
+      this.render(this.text.slice(0, n), false);
     }
     return !this.typewriter.caughtUp || this.tailSkips > 0 || this.fenceMore;
   }
@@ -91,6 +122,10 @@ export class TextView {
     this.fence = null;
     this.shownLen = -1;
     this.chunk = null;
+    this.blocks = [];
+    this.env = { references: {} };
+    this.refCount = 0;
+    this.finalized = false;
     while (this.el.firstChild !== this.tailEl) this.el.removeChild(this.el.firstChild!);
     this.tailEl.replaceChildren();
     // Show the corrected text at once: the learner has read most of it already.
@@ -99,23 +134,102 @@ export class TextView {
     this.typewriter.finish();
   }
 
-  private freeze(block: string): void {
+  /** Render `src` to nodes (never none: an empty text node keeps the block's place in the DOM). */
+  private renderNodes(src: string, env: MarkdownEnv): Node[] {
+    const frag = sanitizedFragment(this.doc, renderMarkdown(src, env));
+    // Decorations may add siblings (a toolbar before a fence): collect the nodes after them.
+    this.hooks.decorate?.(Array.from(frag.childNodes));
+    const nodes = Array.from(frag.childNodes);
+    if (nodes.length === 0) nodes.push(this.doc.createTextNode(''));
+    return nodes;
+  }
+
+  private freeze(start: number, end: number, src: string, announce: boolean): void {
     if (!this.chunk || this.chunkBlocks >= blocksPerChunk) {
       this.chunk = this.doc.createElement('div');
       this.chunk.className = 'md-chunk';
       this.el.insertBefore(this.chunk, this.tailEl);
       this.chunkBlocks = 0;
     }
-    this.chunk.append(sanitizedFragment(this.doc, renderMarkdown(block)));
+    const nodes = this.renderNodes(src, this.env);
+    this.refCount = Object.keys(this.env.references).length;
+    this.chunk.append(...nodes);
     this.chunkBlocks++;
+    this.blocks.push({ start, end, nodes, refsSeen: this.refCount });
+    if (announce && !this.fromSnapshot) this.hooks.blockFinished?.(nodes);
+  }
+
+  /**
+   * The text is final: freeze the tail, then make the DOM equal to a one-shot render of the whole text. The stream
+   * was split at blank lines; a one-shot render may join some of those blocks (a list or a table whose items are
+   * separated by blank lines), and a reference link may be defined after it is used. One block-level parse of the
+   * whole text (no inline pass) finds the blocks to join; only those, and blocks that use a reference defined after
+   * them, are rendered again. Every other node stays as it is.
+   */
+  private finalize(text: string): void {
+    this.finalized = true;
+    this.render(text, true);
+    if (this.blocks.length === 0) return;
+    const { startLines, env } = topLevelBlocks(text);
+    const refsFinal = Object.keys(env.references ?? {}).length;
+    // Group blocks: a block whose first content line does not start a top-level block of the one-shot render
+    // belongs with the block before it.
+    const groups: FrozenBlock[][] = [];
+    let line = 0;
+    let pos = 0;
+    for (const b of this.blocks) {
+      let content = b.start;
+      while (content < b.end) {
+        const nl = text.indexOf('\n', content);
+        const lineEnd = nl < 0 || nl >= b.end ? b.end : nl;
+        if (text.slice(content, lineEnd).trim() !== '') break;
+        content = lineEnd + 1;
+      }
+      for (let i = text.indexOf('\n', pos); i >= 0 && i < content; i = text.indexOf('\n', i + 1)) line++;
+      pos = content;
+      if (groups.length > 0 && !startLines.has(line)) groups[groups.length - 1].push(b);
+      else groups.push([b]);
+    }
+    const blocks: FrozenBlock[] = [];
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g];
+      const first = group[0];
+      const end = g + 1 < groups.length ? groups[g + 1][0].start : text.length;
+      const src = text.slice(first.start, end);
+      const stale = group.length > 1 || (refsFinal > first.refsSeen && src.includes('['));
+      if (!stale) {
+        blocks.push(first);
+        continue;
+      }
+      const nodes = this.renderNodes(src, { references: env.references ?? {} });
+      const anchor = first.nodes[0];
+      const parent = anchor.parentNode!;
+      for (const n of nodes) parent.insertBefore(n, anchor);
+      for (const b of group) for (const n of b.nodes) n.parentNode?.removeChild(n);
+      blocks.push({ start: first.start, end, nodes, refsSeen: refsFinal });
+    }
+    this.blocks = blocks;
   }
 
   private render(visible: string, final: boolean): void {
     for (const b of this.splitter.advance(visible)) {
       const block = visible.slice(this.frozenEnd, b);
-      if (block.trim() !== '') this.freeze(block);
+      if (block.trim() !== '') this.freeze(this.frozenEnd, b, block, true);
       this.frozenEnd = b;
       this.tailRendered = null;
+    }
+    if (final) {
+      // The final text: what is left is the last block, finished too.
+      const block = visible.slice(this.frozenEnd);
+      this.fence = null;
+      this.fenceMore = false;
+      this.tailSkips = 0;
+      this.tailRendered = null;
+      this.tailEl.replaceChildren();
+      if (block.trim() !== '') this.freeze(this.frozenEnd, visible.length, block, true);
+      this.frozenEnd = visible.length;
+      this.frozenSource = visible;
+      return;
     }
     this.frozenSource = visible.slice(0, this.frozenEnd);
     const tail = visible.slice(this.frozenEnd);
@@ -149,6 +263,8 @@ export class TextView {
     }
     this.tailSkips = 0;
     this.tailRendered = tail;
-    this.tailEl.replaceChildren(tail.trim() === '' ? '' : sanitizedFragment(this.doc, renderMarkdown(tail)));
+    // The open block sees the references defined so far, but must not keep a half-written one.
+    const env: MarkdownEnv = { references: Object.create(this.env.references) as MarkdownReferences };
+    this.tailEl.replaceChildren(tail.trim() === '' ? '' : sanitizedFragment(this.doc, renderMarkdown(tail, env)));
   }
 }

@@ -4,13 +4,14 @@
  * changed items alone.
  */
 import type { ErrorKind, StreamEvent } from '../../src/shared/events';
-import { actionsForError, errorHeadlineKey, type HostAction, type Turn, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
+import { actionsForError, errorHeadlineKey, type CodeAction, type HostAction, type Turn, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
 import { own, type LearnerRecord } from '../../src/shared/learner';
 import { quizToolName } from '../../src/shared/quiz';
 import { remarkToolName } from '../../src/shared/remark';
 import { itemById, itemCount, reduce, type RunTranscript, type TranscriptItem } from '../../src/shared/transcript';
 import { createButton } from '../ui/toolkit';
 import { CodeView } from './codeBlock';
+import { createCodeActions } from './codeActions';
 import { highlightToHtml, resolveLanguage } from './highlight';
 import { sanitizedFragment } from './sanitize';
 import { TextView } from './textView';
@@ -25,8 +26,10 @@ export interface TurnContext {
   readonly doc: Document;
   readonly strings: () => UiStrings;
   readonly typewriterOn: () => boolean;
-  readonly insert: (turnId: string, itemId: string) => void;
-  readonly copy: (turnId: string, itemId: string) => void;
+  /** A code block's action, by reference: an interpreter call, or fence number `fence` of a text item. */
+  readonly codeAction: (turnId: string, itemId: string, action: CodeAction, fence?: number) => void;
+  /** Say this to a screen reader (politely, when it is free). */
+  readonly announce: (text: string) => void;
   readonly save: (turnId: string, itemId: string, outputIndex: number) => void;
   readonly action: (action: HostAction) => void;
   /** "Show the code anyway" for a withheld block (hint/review mode). */
@@ -192,17 +195,35 @@ export class TurnView {
     const turnId = this.turn.id;
     let view: ItemView;
     switch (item.type) {
-      case 'text':
-        view = new TextView(ctx.doc, item.id, String(item.text), fromSnapshot);
+      case 'text': {
+        const textView: TextView = new TextView(ctx.doc, item.id, String(item.text), fromSnapshot, {
+          blockFinished: (nodes) => {
+            const said = nodes
+              .filter((n) => !(n as Element).classList?.contains('fence-toolbar') && (n as Element).tagName !== 'PRE')
+              .map((n) => n.textContent ?? '')
+              .join(' ')
+              .trim();
+            if (said) ctx.announce(said);
+          },
+          decorate: (nodes) => {
+            for (const n of nodes) {
+              if (n.nodeType !== 1) continue;
+              const el = n as HTMLElement;
+              const pres = el.matches('pre.md-code') ? [el] : Array.from(el.querySelectorAll<HTMLElement>('pre.md-code'));
+              for (const pre of pres) this.addFenceActions(textView.el, item.id, pre);
+            }
+          },
+        });
+        view = textView;
         break;
+      }
       case 'code':
         view = new CodeView(
           {
             doc: ctx.doc,
             strings: ctx.strings,
             turnId,
-            insert: (id) => ctx.insert(turnId, id),
-            copy: (id) => ctx.copy(turnId, id),
+            codeAction: (id, action) => ctx.codeAction(turnId, id, action),
             save: (id, i) => ctx.save(turnId, id, i),
             withheld: this.withheldContext(item.id),
           },
@@ -259,6 +280,23 @@ export class TurnView {
       .retrying.replace('{0}', String(reason))
       .replace('{1}', seconds)
       .replace('{2}', String(Number(attempt)));
+  }
+
+  /**
+   * A finished fence in the explanation gets the same actions as interpreter code. The fence is named by its place
+   * among the item's fences when clicked; the host finds it in the text it owns.
+   */
+  private addFenceActions(textEl: HTMLElement, itemId: string, pre: HTMLElement): void {
+    const { doc } = this.ctx;
+    const bar = doc.createElement('div');
+    bar.className = 'fence-toolbar';
+    const actions = createCodeActions(doc, this.ctx.strings, (action) => {
+      const fence = Array.from(textEl.querySelectorAll('pre.md-code')).indexOf(pre);
+      if (fence >= 0) this.ctx.codeAction(this.turn.id, itemId, action, fence);
+    });
+    bar.append(actions.el);
+    pre.parentNode?.insertBefore(bar, pre);
+    pre.tabIndex = 0;
   }
 
   private noteChange(view: ItemView, item: TranscriptItem, now: number, authoritative: boolean): void {

@@ -1,0 +1,295 @@
+/**
+ * The webview section of `npm run bench`: the real dist/webview.js in headless Chromium (playwright-core, Debian's
+ * chromium), fed a markdown answer with code blocks as 1–4 character `text.delta` messages at ~2,000 a second, each
+ * its own window message (as the host posts them today). Figures, never assertions.
+ *
+ * - incrementalMs: main-thread time of our renderer: handling every message (guard, reducer, bookkeeping) plus every
+ *   animation-frame callback with the style and layout it caused (forced at the end of the callback to count it);
+ * - p99FrameMs: the 99th percentile of one frame's work (the messages since the previous frame + the frame callback);
+ * - busyPct: Chromium's own main-thread task time (CDP Performance.TaskDuration) over the stream's duration;
+ * - finalRenderMs: rendering the final text once with the same markdown-it and sanitizer (median of 3);
+ * - naiveMs / naivePerFrameMs: re-rendering the whole accumulated text per delta / per frame. Done for real that
+ *   would take hours at 400 KB, so the cost is measured on 24 prefixes spread over the answer and multiplied out
+ *   (deltas, or frames of the stream, times the mean cost of a render of a prefix).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { uiStringKeys } from '../../src/shared/protocol';
+import { percentile } from './measure';
+import { num, printTable } from './table';
+
+const root = join(__dirname, '..', '..');
+const CHROMIUM = process.env.CODE_TUTOR_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const deltasPerSecond = 2_000;
+const naiveSamples = 24;
+
+export interface RenderFigures {
+  readonly answerBytes: number;
+  readonly deltas: number;
+  readonly streamMs: number;
+  readonly incrementalMs: number;
+  readonly messageMs: number;
+  readonly frameMs: number;
+  readonly frames: number;
+  readonly p99FrameMs: number;
+  readonly maxFrameMs: number;
+  readonly busyPct: number;
+  readonly finalRenderMs: number;
+  readonly naiveMs: number;
+  readonly naivePerFrameMs: number;
+  readonly usPerDelta: number;
+}
+
+/** A seeded generator: the same answer and the same deltas every run. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A tutor-like markdown answer of about `bytes` characters: headings, paragraphs, lists, tables and Python fences. */
+export function makeAnswer(bytes: number): string {
+  const r = rng(bytes);
+  const words = ['the', 'value', 'loop', 'list', 'function', 'returns', 'each', 'item', 'index', 'because', 'Python', 'reads', 'file', 'line', 'count', 'sum', 'we', 'then'];
+  const sentence = () => {
+    const n = 8 + Math.floor(r() * 12);
+    const w = Array.from({ length: n }, () => words[Math.floor(r() * words.length)]);
+    if (r() < 0.3) w[2] = '`len(items)`';
+    if (r() < 0.2) w[4] = '**important**';
+    if (r() < 0.1) w[6] = '[docs](https://docs.python.org/3/)';
+    return w.join(' ').replace(/^./, (c) => c.toUpperCase()) + '.';
+  };
+  const parts: string[] = [];
+  let size = 0;
+  let k = 0;
+  while (size < bytes) {
+    k++;
+    const block: string[] = [`## Step ${k}`, '', Array.from({ length: 2 + Math.floor(r() * 3) }, sentence).join(' '), ''];
+    if (r() < 0.5) block.push(...Array.from({ length: 3 + Math.floor(r() * 3) }, () => `- ${sentence()}`), '');
+    const lines = 6 + Math.floor(r() * 14);
+    block.push('```python');
+    for (let i = 0; i < lines; i++) block.push(`${i % 3 === 0 ? '' : '    '}value_${i} = compute(items[${i}]) + "text"  # step ${i}`);
+    block.push('```', '', Array.from({ length: 1 + Math.floor(r() * 3) }, sentence).join(' '), '');
+    if (r() < 0.2) block.push('| n | square |', '|---|---:|', ...Array.from({ length: 4 }, (_, i) => `| ${i} | ${i * i} |`), '');
+    const text = block.join('\n') + '\n';
+    parts.push(text);
+    size += text.length;
+  }
+  return parts.join('');
+}
+
+function splitDeltas(text: string): number[] {
+  const r = rng(7);
+  const cuts: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    i = Math.min(text.length, i + 1 + Math.floor(r() * 4));
+    cuts.push(i);
+  }
+  return cuts;
+}
+
+async function naiveBundle(): Promise<string> {
+  const out = await build({ entryPoints: [join(__dirname, 'webviewNaive.ts')], bundle: true, write: false, platform: 'browser', format: 'iife', target: 'chrome120', logLevel: 'silent' });
+  return out.outputFiles[0].text;
+}
+
+/** Runs in the page before webview.js: the VS Code API stub and the timing hooks. */
+function instrument(): void {
+  const w = window as unknown as Record<string, unknown>;
+  const stats = { msgMs: 0, pendingMs: 0, frameMs: 0, frames: [] as number[], posted: [] as unknown[], t0: 0 };
+  w.__stats = stats;
+  w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => stats.posted.push(m) });
+  window.addEventListener('message', () => (stats.t0 = performance.now()));
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) =>
+    raf((ts) => {
+      const t0 = performance.now();
+      cb(ts);
+      void document.body.offsetHeight; // style and layout now, inside the timed region
+      const ms = performance.now() - t0;
+      stats.frameMs += ms;
+      stats.frames.push(stats.pendingMs + ms);
+      stats.pendingMs = 0;
+    });
+}
+
+async function measureSize(browser: Browser, webviewJs: string, css: string, naiveJs: string, bytes: number): Promise<RenderFigures> {
+  const text = makeAnswer(bytes);
+  const cuts = splitDeltas(text);
+  const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
+  await page.setContent(`<!DOCTYPE html><html lang="en"><head><style>${css}</style></head><body><div id="code-tutor-root"></div></body></html>`);
+  // tsx compiles the functions handed to page.evaluate with esbuild's keepNames helper; give the page one.
+  await page.evaluate('window.__name = (f) => f');
+  await page.evaluate(instrument);
+  await page.addScriptTag({ content: webviewJs });
+  await page.addScriptTag({ content: naiveJs });
+  await page.evaluate(() => {
+    const stats = (window as unknown as { __stats: { msgMs: number; pendingMs: number; t0: number } }).__stats;
+    window.addEventListener('message', () => {
+      const ms = performance.now() - stats.t0;
+      stats.msgMs += ms;
+      stats.pendingMs += ms;
+    });
+  });
+  const strings = Object.fromEntries(uiStringKeys.map((k) => [k, k]));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskDuration = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN) * 1000;
+  await page.evaluate((s) => {
+    window.postMessage({ type: 'snapshot', chat: { chatId: 'c', turns: [], runningTurnId: null }, strings: s, settings: { typewriter: false } }, '*');
+    window.postMessage({ type: 'turnStarted', turn: { id: 't1', question: { text: 'Explain loops' }, run: { status: 'in_progress', error: null, items: [] } } }, '*');
+  }, strings);
+  await page.waitForTimeout(200);
+  await page.evaluate(() => {
+    const s = (window as unknown as { __stats: { msgMs: number; frameMs: number; frames: number[]; pendingMs: number } }).__stats;
+    s.msgMs = s.frameMs = s.pendingMs = 0;
+    s.frames.length = 0;
+  });
+  const busy0 = await taskDuration();
+  const streamMs = await page.evaluate(
+    ({ text, cuts, rate }) =>
+      new Promise<number>((resolve) => {
+        const t0 = performance.now();
+        let i = 0;
+        let last = 0;
+        const pump = () => {
+          const due = Math.min(cuts.length, Math.floor(((performance.now() - t0) * rate) / 1000) + 1);
+          for (; i < due; i++) {
+            window.postMessage({ type: 'event', turnId: 't1', event: { kind: 'text.delta', id: 'm1', delta: text.slice(last, cuts[i]) } }, '*');
+            last = cuts[i];
+          }
+          if (i < cuts.length) setTimeout(pump, 1);
+          else {
+            window.postMessage({ type: 'event', turnId: 't1', event: { kind: 'text.done', id: 'm1', text } }, '*');
+            window.postMessage({ type: 'event', turnId: 't1', event: { kind: 'run.finished', status: 'completed' } }, '*');
+            // Let the last messages and frames run.
+            setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0))), 50);
+          }
+        };
+        pump();
+      }),
+    { text, cuts, rate: deltasPerSecond },
+  );
+  const busy1 = await taskDuration();
+  const stats = await page.evaluate(() => (window as unknown as { __stats: { msgMs: number; frameMs: number; frames: number[] } }).__stats);
+  const shown = await page.evaluate(() => document.querySelector('.md-text')?.textContent?.length ?? 0);
+  if (shown < text.length * 0.8) throw new Error(`the webview showed ${shown} of ${text.length} characters`);
+
+  // One render of the final text, and the naive way on prefixes.
+  const { finalMs, naiveMean } = await page.evaluate(
+    ({ text, cuts, samples }) => {
+      const el = document.createElement('div');
+      el.className = 'md-text';
+      document.body.append(el);
+      const time = (t: string) => {
+        const t0 = performance.now();
+        (window as unknown as { naiveRender(t: string, e: HTMLElement): void }).naiveRender(t, el);
+        void el.offsetHeight;
+        return performance.now() - t0;
+      };
+      const finals = [time(text), time(text), time(text)].sort((a, b) => a - b);
+      let sum = 0;
+      for (let j = 0; j < samples; j++) sum += time(text.slice(0, cuts[Math.floor(((j + 0.5) / samples) * cuts.length)]));
+      el.remove();
+      return { finalMs: finals[1], naiveMean: sum / samples };
+    },
+    { text, cuts, samples: naiveSamples },
+  );
+  await page.close();
+  const incrementalMs = stats.msgMs + stats.frameMs;
+  const framesOfStream = streamMs / (1000 / 60);
+  return {
+    answerBytes: text.length,
+    deltas: cuts.length,
+    streamMs,
+    incrementalMs,
+    messageMs: stats.msgMs,
+    frameMs: stats.frameMs,
+    frames: stats.frames.length,
+    p99FrameMs: percentile(stats.frames, 99),
+    maxFrameMs: Math.max(...stats.frames),
+    busyPct: (100 * (busy1 - busy0)) / streamMs,
+    finalRenderMs: finalMs,
+    naiveMs: naiveMean * cuts.length,
+    naivePerFrameMs: naiveMean * framesOfStream,
+    usPerDelta: (1000 * incrementalMs) / cuts.length,
+  };
+}
+
+export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 400]): Promise<RenderFigures[]> {
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'ignore' });
+  const webviewJs = readFileSync(join(root, 'dist', 'webview.js'), 'utf8');
+  const css = existsSync(join(root, 'dist', 'webview.css')) ? readFileSync(join(root, 'dist', 'webview.css'), 'utf8') : '';
+  const naiveJs = await naiveBundle();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+  });
+  const out: RenderFigures[] = [];
+  try {
+    for (const kb of sizesKb) out.push(await measureSize(browser, webviewJs, css, naiveJs, kb * 1000));
+  } finally {
+    await browser.close();
+  }
+  printTable(
+    `Webview rendering: real dist/webview.js in headless Chromium, 1-4 char deltas at ${num(deltasPerSecond, 0)}/s, typewriter off`,
+    ['answer', 'deltas', 'stream s', 'incr ms', 'µs/delta', 'msgs ms', 'frames ms', 'p99 frame', 'max frame', 'busy %', 'final ms', 'incr/final', 'naive ms*', 'naive/frame ms*', 'naive/frame ÷ incr'],
+    out.map((f) => [
+      `${num(f.answerBytes / 1000, 0)} KB`,
+      num(f.deltas, 0),
+      num(f.streamMs / 1000, 1),
+      num(f.incrementalMs, 0),
+      num(f.usPerDelta, 1),
+      num(f.messageMs, 0),
+      num(f.frameMs, 0),
+      num(f.p99FrameMs, 2),
+      num(f.maxFrameMs, 1),
+      num(f.busyPct, 1),
+      num(f.finalRenderMs, 1),
+      num(f.incrementalMs / f.finalRenderMs, 1),
+      num(f.naiveMs, 0),
+      num(f.naivePerFrameMs, 0),
+      num(f.naivePerFrameMs / f.incrementalMs, 1),
+    ]),
+    [
+      'incr = message handling + frame callbacks with their style/layout; busy % = Chromium TaskDuration / stream time (includes the driver and message delivery).',
+      `* naive figures: mean cost of re-rendering ${naiveSamples} prefixes spread over the answer, times the deltas (naive) or the 60 Hz frames of the stream (naive/frame).`,
+    ],
+  );
+  const resultsPath = join(__dirname, 'results.json');
+  let results: Record<string, unknown> = {};
+  try {
+    results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // first run
+  }
+  const pick = (f: RenderFigures) => ({
+    answerBytes: f.answerBytes,
+    deltas: f.deltas,
+    incrementalMs: round(f.incrementalMs),
+    naiveMs: round(f.naiveMs),
+    naivePerFrameMs: round(f.naivePerFrameMs),
+    finalRenderMs: round(f.finalRenderMs),
+    p99FrameMs: round(f.p99FrameMs),
+    busyPct: round(f.busyPct),
+    streamMs: round(f.streamMs),
+    usPerDelta: round(f.usPerDelta),
+  });
+  const at100 = out.find((f) => Math.abs(f.answerBytes - 100_000) < 20_000) ?? out[0];
+  results.render = { ...pick(at100), bySize: out.map(pick) };
+  writeFileSync(resultsPath, JSON.stringify(results, null, 2) + '\n');
+  console.log(`  written to ${resultsPath} (render: the ~100 KB figures; render.bySize: every size)`);
+  return out;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

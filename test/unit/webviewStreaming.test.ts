@@ -1,0 +1,183 @@
+/**
+ * The incremental markdown renderer against a one-shot render of the same text: however the stream was split, the
+ * DOM at the end must be the DOM that rendering the whole answer once gives. Inputs are the cases that a block
+ * splitter gets wrong when it never looks back: lists and tables whose items are separated by blank lines,
+ * reference links defined after their use, code fences opening and closing mid-stream, unclosed fences.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { Window } from 'happy-dom';
+import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import { uiStringKeys, type UiStrings } from '../../src/shared/protocol';
+import { emptyTranscript } from '../../src/shared/transcript';
+import { markdownStats, renderMarkdown } from '../../webview/render/markdown';
+
+interface ChatViewLike {
+  handle(m: HostToWebview): void;
+}
+type Ctor = new (deps: {
+  doc: unknown;
+  root: unknown;
+  post: (m: WebviewToHost) => void;
+  now: () => number;
+  requestFrame: (cb: () => void) => void;
+  reducedMotion: () => boolean;
+}) => ChatViewLike;
+
+const render = join(__dirname, '../../webview/render');
+let ChatView: Ctor;
+let sanitizedFragment: (doc: unknown, html: string) => unknown;
+before(async () => {
+  ({ ChatView } = await import(join(render, 'chatView.ts')));
+  ({ sanitizedFragment } = await import(join(render, 'sanitize.ts')));
+});
+
+const strings = Object.fromEntries(uiStringKeys.map((k) => [k, `«${k}»`])) as UiStrings;
+
+/** A seeded generator, so a failure names a case that can be replayed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface StreamPlan {
+  /** The deltas, in order. */
+  readonly deltas: readonly string[];
+  /** Run the frames that were asked for after delta i? */
+  readonly frameAfter: (i: number) => boolean;
+  readonly typewriter: boolean;
+  /** Send text.done with the whole text before the run ends. */
+  readonly textDone: boolean;
+}
+
+/** Stream `plan` through a chat view; returns the answer's DOM, flattened, and the one-shot DOM of the same text. */
+let shared: Window | undefined;
+function streamAndCompare(text: string, plan: StreamPlan): { streamed: string; oneShot: string } {
+  shared ??= new Window();
+  const doc = shared.document;
+  doc.body.replaceChildren();
+  const root = doc.createElement('div');
+  doc.body.append(root);
+  let clock = 0;
+  let queued: Array<() => void> = [];
+  const runFrames = (ms: number) => {
+    clock += ms;
+    const q = queued;
+    queued = [];
+    for (const cb of q) cb();
+  };
+  const view = new ChatView({ doc, root, post: () => {}, now: () => clock, requestFrame: (cb) => queued.push(cb), reducedMotion: () => false });
+  view.handle({ type: 'snapshot', chat: { chatId: 'c', turns: [], runningTurnId: null }, strings, settings: { typewriter: plan.typewriter } });
+  view.handle({ type: 'turnStarted', turn: { id: 't1', question: { text: 'q' }, run: emptyTranscript } });
+  plan.deltas.forEach((delta, i) => {
+    view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.delta', id: 'm1', delta } });
+    if (plan.frameAfter(i)) runFrames(16);
+  });
+  if (plan.textDone) view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.done', id: 'm1', text } });
+  view.handle({ type: 'event', turnId: 't1', event: { kind: 'run.finished', status: 'completed' } });
+  for (let i = 0; i < 5 && queued.length > 0; i++) runFrames(16);
+  const md = doc.querySelector('.md-text[data-item-id="m1"]');
+  let streamed = '';
+  if (md) {
+    const copy = md.cloneNode(true) as unknown as { querySelectorAll(s: string): ArrayLike<{ remove(): void }>; children: ArrayLike<{ className: string; innerHTML: string }> };
+    // The code actions' toolbars and the keyboard stops on code blocks are ours, not the markdown's.
+    for (const el of Array.from(copy.querySelectorAll('.fence-toolbar'))) el.remove();
+    for (const el of Array.from(copy.querySelectorAll('pre[tabindex]')) as unknown as Array<{ removeAttribute(n: string): void }>) el.removeAttribute('tabindex');
+    for (const c of Array.from(copy.children)) streamed += c.innerHTML;
+  }
+  const box = doc.createElement('div');
+  box.append(sanitizedFragment(doc, renderMarkdown(text)) as never);
+  return { streamed, oneShot: box.innerHTML };
+}
+
+const cases: Record<string, string> = {
+  looseList: 'Steps:\n\n- first item\n\n- second item\n\n- third item\n\nAfter the list.\n',
+  looseOrdered: '1. one\n\n2. two\n\n   continued para\n\n3. three\n',
+  nestedLoose: '- a\n\n  - a1\n\n  - a2\n\n- b\n\ntext\n',
+  tableThenBlank: '| a | b |\n|---|:-:|\n| 1 | 2 |\n\n| 3 | 4 |\n\nend\n',
+  tableRows: 'Intro\n\n| col | val |\n| --- | --: |\n| x | 1 |\n| y | 2 |\n\nDone.\n',
+  refLater: 'See [the docs][docs] and [this][] and [Other].\n\nMore text [docs] here.\n\n[docs]: https://example.com/docs "Docs"\n[this]: https://example.com/this\n[other]: https://example.com/o\n',
+  refEarlier: '[a]: https://a.example\n\nUse [a] and [b].\n\n[b]: https://b.example\n',
+  fences:
+    'Code:\n\n```python\ndef f(x):\n\n    return x\n```\n\nthen\n\n~~~js\nconst a = 1;\n```\nstill code\n~~~\n\n````md\n```\ninner\n```\n````\nend\n',
+  unclosedFence: 'Look:\n\n```ts\nconst x: number = 1;\n\nfunction f() {}\n',
+  fenceInList: '- item\n\n  ```py\n  x = 1\n\n  y = 2\n  ```\n\n- next\n',
+  headingsQuotes: '# Title\n\nPara *em* **strong** `code`\n\n> quote\n>\n> more\n\n> second\n\n---\n\nSetext\n======\n\n    indented code\n\n    more code\n\nLast.',
+  mixed:
+    'Here is a loop:\n\n```python\nfor i in range(3):\n    print(i)\n```\n\n1. Run it\n\n2. Read [the output][out]\n\n| n | sq |\n|---|----|\n| 1 | 1 |\n\n[out]: https://example.com/out\n\nThat is all.\n',
+  crlf: 'a\r\n\r\n- x\r\n\r\n- y\r\n',
+  noTrailingNewline: 'Para\n\n- a\n\n- b',
+  lazyAndHtml: 'para <b>bold</b>\nlazy line\n\n<div>\nraw\n</div>\n\n* star\n\n* list\n',
+  emojiAndCjk: '中文段落，😀 表情。\n\n- 第一项\n\n- 第二项\n',
+};
+
+describe('webview: incremental rendering equals a one-shot render', () => {
+  it('every case, split in two at many positions', () => {
+    for (const [name, text] of Object.entries(cases)) {
+      // About 15 cut points per case (every position takes a minute on a shared 2-core machine).
+      const step = Math.max(1, Math.floor(text.length / 15));
+      for (let cut = 0; cut <= text.length; cut += step) {
+        const { streamed, oneShot } = streamAndCompare(text, {
+          deltas: [text.slice(0, cut), text.slice(cut)].filter((d) => d !== ''),
+          frameAfter: () => true,
+          typewriter: false,
+          textDone: cut % 2 === 0,
+        });
+        assert.equal(streamed, oneShot, `${name} cut at ${cut}`);
+      }
+    }
+  });
+
+  it('every case, in 1-4 character deltas with frames at random points, typewriter on and off', () => {
+    for (const [name, text] of Object.entries(cases)) {
+      for (let seed = 1; seed <= 12; seed++) {
+        const r = rng(seed * 7919 + text.length);
+        const deltas: string[] = [];
+        for (let i = 0; i < text.length; ) {
+          const n = 1 + Math.floor(r() * 4);
+          deltas.push(text.slice(i, i + n));
+          i += n;
+        }
+        const frames = deltas.map(() => r() < 0.4);
+        const { streamed, oneShot } = streamAndCompare(text, { deltas, frameAfter: (i) => frames[i], typewriter: seed % 2 === 0, textDone: seed % 3 === 0 });
+        assert.equal(streamed, oneShot, `${name} seed ${seed}`);
+      }
+    }
+  });
+
+  it('a long answer of all the cases, streamed in small deltas', () => {
+    const text = Object.values(cases).join('\n\n').repeat(3);
+    const r = rng(42);
+    const deltas: string[] = [];
+    for (let i = 0; i < text.length; ) {
+      const n = 1 + Math.floor(r() * 4);
+      deltas.push(text.slice(i, i + n));
+      i += n;
+    }
+    const { streamed, oneShot } = streamAndCompare(text, { deltas, frameAfter: (i) => i % 5 === 0, typewriter: false, textDone: false });
+    assert.equal(streamed, oneShot);
+  });
+
+  it('renders finished blocks once: the final reconciliation re-renders only the blocks a one-shot render joins', () => {
+    // 200 paragraphs and one loose list at the end: at the end only the list is rendered again.
+    const paras = Array.from({ length: 200 }, (_, i) => `Paragraph ${i} with some words.`).join('\n\n');
+    const text = `${paras}\n\n- a\n\n- b\n\n- c\n`;
+    const deltas: string[] = [];
+    for (let i = 0; i < text.length; i += 3) deltas.push(text.slice(i, i + 3));
+    const before = markdownStats.renderedChars;
+    const { streamed, oneShot } = streamAndCompare(text, { deltas, frameAfter: () => true, typewriter: false, textDone: true });
+    assert.equal(streamed, oneShot);
+    const rendered = markdownStats.renderedChars - before;
+    // Each paragraph once when frozen, the open tail once per frame (≤ one paragraph or the list), the list again at
+    // the end, plus the one-shot render this test makes itself.
+    const perFrame = 40;
+    assert.ok(rendered <= text.length * 2 + deltas.length * perFrame, `rendered ${rendered} chars for ${text.length}`);
+  });
+});

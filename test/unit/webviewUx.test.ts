@@ -1,0 +1,338 @@
+/**
+ * The chat's controls, in a happy-dom DOM with frames run by hand: code actions by reference (interpreter code and
+ * fences in the text, matched with the host's own lookup), Send turning into Stop, Regenerate / Edit and resend /
+ * New chat, auto-scroll that pauses when the reader scrolls up and resumes with "Jump to latest", the polite live
+ * region that hears finished blocks (not tokens), and a click that skips the typewriter to the end.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { Window } from 'happy-dom';
+import { findCodeBlock, languageIdFor, markdownFences } from '../../src/shared/codeBlocks';
+import type { StreamEvent } from '../../src/shared/events';
+import { isWebviewToHost, uiStringKeys, type HostToWebview, type Turn, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
+import { emptyTranscript, reduce } from '../../src/shared/transcript';
+
+interface ChatViewLike {
+  handle(m: HostToWebview): void;
+}
+type Ctor = new (deps: {
+  doc: unknown;
+  root: unknown;
+  post: (m: WebviewToHost) => void;
+  now: () => number;
+  requestFrame: (cb: () => void) => void;
+  reducedMotion: () => boolean;
+}) => ChatViewLike;
+
+let ChatView: Ctor;
+before(async () => {
+  ({ ChatView } = await import(join(__dirname, '../../webview/render/chatView.ts')));
+});
+
+const strings = Object.fromEntries(uiStringKeys.map((k) => [k, `«${k}»`])) as UiStrings;
+type El = { click(): void; hidden: boolean; textContent: string | null; getAttribute(n: string): string | null; closest(s: string): unknown };
+
+function harness(typewriter = false) {
+  const window = new Window();
+  const doc = window.document;
+  const root = doc.createElement('div');
+  doc.body.append(root);
+  const posted: WebviewToHost[] = [];
+  let clock = 0;
+  let queued: Array<() => void> = [];
+  const view = new ChatView({ doc, root, post: (m) => posted.push(m), now: () => clock, requestFrame: (cb) => queued.push(cb), reducedMotion: () => false });
+  view.handle({ type: 'snapshot', chat: { chatId: 'c', turns: [], runningTurnId: null }, strings, settings: { typewriter } });
+  /** The transcript the host would hold, built from the same events. */
+  const turns = new Map<string, Turn>();
+  return {
+    window,
+    doc,
+    view,
+    posted,
+    frame(ms = 16) {
+      clock += ms;
+      const q = queued;
+      queued = [];
+      for (const cb of q) cb();
+    },
+    start(id: string, text = 'q') {
+      const turn: Turn = { id, question: { text }, run: emptyTranscript };
+      turns.set(id, turn);
+      view.handle({ type: 'turnStarted', turn });
+    },
+    event(turnId: string, event: StreamEvent) {
+      const t = turns.get(turnId)!;
+      turns.set(turnId, { ...t, run: reduce(t.run, event) });
+      view.handle({ type: 'event', turnId, event });
+    },
+    hostTurns: () => [...turns.values()],
+    $: (sel: string) => doc.querySelector(sel) as unknown as El | null,
+    $$: (sel: string) => Array.from(doc.querySelectorAll(sel)) as unknown as El[],
+  };
+}
+
+describe('webview: code actions by reference', () => {
+  it('every fence in the text gets Copy / Insert / Replace / Open, and the host finds the same code', () => {
+    const h = harness();
+    h.start('t1');
+    const text = [
+      'First:',
+      '',
+      '```python',
+      'print("one")',
+      '```',
+      '',
+      '- a list item with code:',
+      '',
+      '  ```js',
+      '  console.log(2)',
+      '  ```',
+      '',
+      '    indented code is not a fence',
+      '',
+      '~~~ts',
+      'const three: number = 3;',
+      '~~~',
+      '',
+      'The end.',
+      '',
+    ].join('\n');
+    for (let i = 0; i < text.length; i += 3) {
+      h.event('t1', { kind: 'text.delta', id: 'm1', delta: text.slice(i, i + 3) });
+      h.frame();
+    }
+    h.event('t1', { kind: 'run.finished', status: 'completed' });
+    h.frame();
+    const bars = h.$$('.md-text .fence-toolbar');
+    assert.equal(bars.length, 3, 'one toolbar per fence, none for indented code');
+    const fences = markdownFences(text);
+    assert.deepEqual(
+      fences.map((f) => f.language),
+      ['python', 'js', 'ts'],
+    );
+    // Click every action of every fence: each names (turn, item, fence index); the host's lookup gives that fence.
+    const actions = ['code-copy', 'code-insert', 'code-replace', 'code-open'] as const;
+    for (let f = 0; f < bars.length; f++) {
+      for (const cls of actions) {
+        const btn = (bars[f] as unknown as { querySelector(s: string): El }).querySelector(`.${cls}`);
+        btn.click();
+        const m = h.posted.at(-1)!;
+        assert.ok(isWebviewToHost(m), 'passes the host guard');
+        assert.equal(m.type, 'codeAction');
+        if (m.type !== 'codeAction') continue;
+        assert.equal(m.fence, f);
+        const block = findCodeBlock(h.hostTurns(), m.turnId, m.itemId, m.fence);
+        assert.equal(block?.code, fences[f].code);
+      }
+    }
+    assert.equal(findCodeBlock(h.hostTurns(), 't1', 'm1', 0)?.code, 'print("one")\n');
+    assert.equal(findCodeBlock(h.hostTurns(), 't1', 'm1', 3), undefined);
+    assert.equal(findCodeBlock(h.hostTurns(), 't1', 'nope', 0), undefined);
+  });
+
+  it('interpreter code is found by item; languages map to VS Code ids', () => {
+    const turns: Turn[] = [
+      {
+        id: 't1',
+        question: { text: 'q' },
+        run: { status: 'completed', error: null, items: [{ type: 'code', id: 'ci1', language: 'python', code: 'x = 1\n', status: 'done', outputs: [] }] },
+      },
+    ];
+    assert.deepEqual(findCodeBlock(turns, 't1', 'ci1'), { code: 'x = 1\n', language: 'python' });
+    assert.equal(findCodeBlock(turns, 't1', 'ci1', 0), undefined, 'a code item has no fences');
+    const known = new Set(['python', 'javascript', 'typescript', 'shellscript', 'plaintext', 'cpp']);
+    assert.equal(languageIdFor('py', known), 'python');
+    assert.equal(languageIdFor('TS', known), 'typescript');
+    assert.equal(languageIdFor('bash', known), 'shellscript');
+    assert.equal(languageIdFor('c++', known), 'cpp');
+    assert.equal(languageIdFor('klingon', known), 'plaintext');
+    assert.equal(languageIdFor('', known), 'plaintext');
+  });
+
+  it('the host guard accepts only well-formed code actions, regenerate and edit', () => {
+    const ok: unknown[] = [
+      { type: 'codeAction', action: 'copy', turnId: 't', itemId: 'i' },
+      { type: 'codeAction', action: 'newEditor', turnId: 't', itemId: 'i', fence: 3 },
+      { type: 'regenerate' },
+      { type: 'editLast', text: 'new question' },
+    ];
+    const bad: unknown[] = [
+      { type: 'codeAction', action: 'run', turnId: 't', itemId: 'i' },
+      { type: 'codeAction', action: 'copy', turnId: 't', itemId: 'i', fence: -1 },
+      { type: 'codeAction', action: 'copy', turnId: 't', itemId: 'i', fence: 1.5 },
+      { type: 'codeAction', action: 'copy', turnId: 't', itemId: 'i', code: 'rm -rf /' },
+      { type: 'codeAction', action: 'copy', turnId: '', itemId: 'i' },
+      { type: 'regenerate', text: 'x' },
+      { type: 'editLast', text: '   ' },
+      { type: 'editLast', text: 'x'.repeat(20_001) },
+    ];
+    for (const m of ok) assert.ok(isWebviewToHost(m), JSON.stringify(m));
+    for (const m of bad) assert.equal(isWebviewToHost(m), false, JSON.stringify(m).slice(0, 80));
+  });
+});
+
+describe('webview: chat controls', () => {
+  it('Send turns into Stop while a run is going; Regenerate, Edit and New chat when it is over', () => {
+    const h = harness();
+    const send = h.$('#send')!;
+    const stop = h.$('#stop')!;
+    assert.equal(send.hidden, false);
+    assert.equal(stop.hidden, true);
+    assert.equal(h.$('#regenerate')!.hidden, true, 'nothing to regenerate yet');
+    h.start('t1', 'What is a loop?');
+    assert.equal(send.hidden, true, 'Send gives way to Stop');
+    assert.equal(stop.hidden, false);
+    assert.equal(h.$('#regenerate')!.hidden, true);
+    stop.click();
+    assert.deepEqual(h.posted.at(-1), { type: 'stop' });
+    h.event('t1', { kind: 'run.finished', status: 'cancelled' });
+    assert.equal(send.hidden, false);
+    assert.equal(stop.hidden, true);
+    h.$('#regenerate')!.click();
+    assert.deepEqual(h.posted.at(-1), { type: 'regenerate' });
+    h.$('#new-chat')!.click();
+    assert.deepEqual(h.posted.at(-1), { type: 'action', action: 'newChat' });
+
+    // Edit: the last question comes back into the box; Enter resends it edited; Escape cancels.
+    h.$('#edit-last')!.click();
+    const q = h.doc.querySelector('textarea#question') as unknown as { value: string; dispatchEvent(e: unknown): void };
+    assert.equal(q.value, 'What is a loop?');
+    assert.equal(h.$('.edit-banner')!.hidden, false);
+    const key = (k: string) => new h.window.KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true });
+    q.dispatchEvent(key('Escape'));
+    assert.equal(q.value, '');
+    assert.equal(h.$('.edit-banner')!.hidden, true);
+    h.$('#edit-last')!.click();
+    q.value = 'What is a while loop?';
+    q.dispatchEvent(key('Enter'));
+    assert.deepEqual(h.posted.at(-1), { type: 'editLast', text: 'What is a while loop?' });
+    assert.equal(h.$('.edit-banner')!.hidden, true);
+    // A plain question afterwards is an ask again.
+    q.value = 'And a for loop?';
+    q.dispatchEvent(key('Enter'));
+    assert.deepEqual(h.posted.at(-1), { type: 'ask', text: 'And a for loop?' });
+  });
+
+  it('follows the stream only at the bottom; scrolling up pauses it; Jump to latest resumes', () => {
+    const h = harness();
+    const list = h.doc.querySelector('.turns') as unknown as { scrollTop: number; dispatchEvent(e: unknown): void };
+    // happy-dom does no layout: give the list a size and a content height that grows with each frame.
+    let contentHeight = 1000;
+    Object.defineProperty(list, 'scrollHeight', { get: () => contentHeight });
+    Object.defineProperty(list, 'clientHeight', { get: () => 300 });
+    let top = 0;
+    Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => (top = Math.max(0, Math.min(v, contentHeight - 300))) });
+    h.start('t1');
+    const grow = (text: string) => {
+      contentHeight += 200;
+      h.event('t1', { kind: 'text.delta', id: 'm1', delta: text });
+      h.frame();
+    };
+    grow('para one\n\n');
+    assert.equal(top, contentHeight - 300, 'at the bottom, it follows');
+    // The reader scrolls up.
+    top = 100;
+    list.dispatchEvent(new h.window.Event('scroll'));
+    grow('para two\n\n');
+    assert.equal(top, 100, 'paused: the reader stays where they are');
+    const jump = h.$('#jump-latest')!;
+    assert.equal(jump.hidden, false, 'Jump to latest offered');
+    grow('para three\n\n');
+    assert.equal(top, 100);
+    jump.click();
+    assert.equal(top, contentHeight - 300);
+    assert.equal(jump.hidden, true);
+    grow('para four\n\n');
+    assert.equal(top, contentHeight - 300, 'following again');
+  });
+
+  it('the live region hears finished blocks and the end, not every token', () => {
+    const h = harness();
+    const live = h.$('[aria-live="polite"]')!;
+    assert.equal(live.getAttribute('role'), 'status');
+    h.start('t1');
+    const said: string[] = [];
+    const text = 'The first sentence is here.\n\nA second paragraph follows.\n\n```py\nx = 1\n```\n\nLast one.';
+    for (const ch of text) {
+      h.event('t1', { kind: 'text.delta', id: 'm1', delta: ch });
+      h.frame();
+      if (live.textContent && live.textContent !== said.at(-1)) said.push(live.textContent);
+    }
+    h.event('t1', { kind: 'run.finished', status: 'completed' });
+    h.frame();
+    if (live.textContent !== said.at(-1)) said.push(live.textContent!);
+    assert.deepEqual(said, ['The first sentence is here.', 'A second paragraph follows.', `Last one. ${strings.answerFinished}`]);
+  });
+
+  it('a click in an answer being typed shows all of it', () => {
+    const h = harness(true);
+    h.start('t1');
+    const text = 'word '.repeat(300);
+    h.event('t1', { kind: 'text.delta', id: 'm1', delta: text });
+    h.frame();
+    h.frame();
+    const md = h.$('.md-text')!;
+    assert.ok(md.textContent!.length < text.trim().length, 'still typing');
+    (h.doc.querySelector('.turn-answer') as unknown as { dispatchEvent(e: unknown): void }).dispatchEvent(new h.window.MouseEvent('click', { bubbles: true }));
+    h.frame();
+    assert.equal(md.textContent!.trim(), text.trim());
+  });
+});
+
+describe('webview: interpreter output', () => {
+  it('shows an identical image once, sets a traceback apart, collapses long output and cuts huge output', () => {
+    const h = harness();
+    h.start('t1');
+    h.event('t1', { kind: 'code.started', id: 'ci1', language: 'python' });
+    h.event('t1', { kind: 'code.done', id: 'ci1', code: 'plt.show()\nplt.savefig("a.png")\n' });
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const other = png.replace('mNk', 'mPk');
+    h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'image', mime: 'image/png', base64: png } });
+    h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'image', mime: 'image/png', base64: png } });
+    h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'image', mime: 'image/png', base64: other } });
+    h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'logs', text: 'before\n' } });
+    h.event('t1', {
+      kind: 'code.output',
+      id: 'ci1',
+      output: { type: 'logs', text: 'more\nTraceback (most recent call last):\n  File "<stdin>", line 1\nZeroDivisionError: division by zero\n' },
+    });
+    h.frame();
+    const imgs = h.$$('img.output-image');
+    assert.equal(imgs.length, 2, 'the same plot twice (plt.show + savefig) is shown once');
+    assert.deepEqual(
+      imgs.map((i) => i.getAttribute('alt')),
+      ['«plotAlt»', '«plotAlt»'],
+    );
+    const tb = h.$('.output-traceback-wrap')!;
+    assert.ok(tb.textContent!.includes('ZeroDivisionError'));
+    assert.ok(tb.textContent!.includes('«traceback»'), 'labelled');
+    const plain = h.$$('pre.output-logs:not(.output-traceback)').map((p) => p.textContent).join('');
+    assert.equal(plain, 'before\nmore\n', 'ordinary output stays apart from the traceback');
+
+    // A long log: collapsed behind Show all, which expands and collapses again.
+    h.start('t2');
+    h.event('t2', { kind: 'code.started', id: 'ci2', language: 'python' });
+    const long = Array.from({ length: 100 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    h.event('t2', { kind: 'code.output', id: 'ci2', output: { type: 'logs', text: long } });
+    h.frame();
+    const pre = h.doc.querySelector('.turn:last-child pre.output-logs') as unknown as { classList: { contains(c: string): boolean }; textContent: string };
+    assert.ok(pre.classList.contains('collapsed'));
+    assert.equal(pre.textContent, long, 'all of it is there, only folded');
+    const toggle = h.$('.turn:last-child .output-toggle')!;
+    assert.equal(toggle.getAttribute('aria-expanded'), 'false');
+    toggle.click();
+    assert.equal(pre.classList.contains('collapsed'), false);
+    assert.equal(toggle.textContent, '«showLessOutput»');
+
+    // Megabytes of output: the page gets a bounded part and a note.
+    h.start('t3');
+    h.event('t3', { kind: 'code.started', id: 'ci3', language: 'python' });
+    const chunk = 'x'.repeat(99_999) + '\n';
+    for (let i = 0; i < 30; i++) h.event('t3', { kind: 'code.output', id: 'ci3', output: { type: 'logs', text: chunk } });
+    h.frame();
+    const shown = h.$$('.turn:last-child pre.output-logs').reduce((n, p) => n + p.textContent!.length, 0);
+    assert.ok(shown <= 256 * 1024 && shown > 200_000, `shown ${shown} of 3,000,000`);
+    assert.ok(h.$('.turn:last-child .output-truncated')!.textContent!.includes('«outputTruncated»'.slice(0, 5)));
+  });
+});
