@@ -4,6 +4,7 @@
  */
 import type { ErrorKind, StreamEvent } from './events';
 import type { RunTranscript } from './transcript';
+import { maxLinkLength } from './links';
 
 /** Code the learner selected, sent along with "Explain Selection". */
 export interface SelectionContext {
@@ -140,11 +141,13 @@ export type WebviewToHost =
   | { readonly type: 'insertCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'copyCode'; readonly turnId: string; readonly itemId: string }
   | { readonly type: 'saveOutput'; readonly turnId: string; readonly itemId: string; readonly outputIndex: number }
-  | { readonly type: 'action'; readonly action: HostAction };
+  | { readonly type: 'action'; readonly action: HostAction }
+  /** A link in model text was clicked: the host judges it and opens it only after the learner confirms. */
+  | { readonly type: 'openLink'; readonly href: string };
 
 /** Longest question the webview may send; longer input is refused, not truncated. */
 export const maxQuestionLength = 20_000;
-const maxIdLength = 200;
+export const maxIdLength = 200;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -182,6 +185,8 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
       );
     case 'action':
       return hasOnlyKeys(m, ['type', 'action']) && typeof m.action === 'string' && (hostActions as readonly string[]).includes(m.action);
+    case 'openLink':
+      return hasOnlyKeys(m, ['type', 'href']) && typeof m.href === 'string' && m.href.length > 0 && m.href.length <= maxLinkLength;
     default:
       return false;
   }

@@ -6,10 +6,12 @@
 import * as vscode from 'vscode';
 import type { ChatSession } from '../chat/chatSession';
 import { insertCode } from '../commands/insertCode';
+import { openLink } from '../commands/openLink';
 import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost } from '../shared/protocol';
 import { readSettings } from '../config/settings';
 import { uiStrings } from './uiStrings';
+import { messageForWire, realItemId } from './wireIds';
 import { renderWebviewHtml } from './webviewHtml';
 
 export interface ChatWebviewDeps {
@@ -51,7 +53,12 @@ export class ChatWebview implements vscode.Disposable {
   }
 
   private post(m: HostToWebview): void {
-    void this.webview.postMessage(m);
+    void this.webview.postMessage(messageForWire(m));
+  }
+
+  /** The real id of an item the webview names (ids longer than the door allows travel as stand-ins). */
+  private itemId(turnId: string, wire: string): string {
+    return realItemId(this.session.snapshot().turns, turnId, wire) ?? wire;
   }
 
   private sendSnapshot(): void {
@@ -78,19 +85,19 @@ export class ChatWebview implements vscode.Disposable {
         this.session.stop();
         return;
       case 'insertCode': {
-        const code = this.session.findCode(m.turnId, m.itemId);
+        const code = this.session.findCode(m.turnId, this.itemId(m.turnId, m.itemId));
         if (code === undefined) return this.notice('error', vscode.l10n.t('That code block no longer exists.'));
         const problem = await insertCode(this.deps.editors.target(), code);
         if (problem) this.notice('error', problem);
         return;
       }
       case 'copyCode': {
-        const code = this.session.findCode(m.turnId, m.itemId);
+        const code = this.session.findCode(m.turnId, this.itemId(m.turnId, m.itemId));
         if (code !== undefined) await vscode.env.clipboard.writeText(code);
         return;
       }
       case 'saveOutput': {
-        const output = this.session.findOutput(m.turnId, m.itemId, m.outputIndex);
+        const output = this.session.findOutput(m.turnId, this.itemId(m.turnId, m.itemId), m.outputIndex);
         if (!output || output.type === 'logs') return this.notice('error', vscode.l10n.t('That file is no longer available.'));
         const problem = await saveOutput(output);
         if (problem) this.notice('error', problem);
@@ -99,6 +106,11 @@ export class ChatWebview implements vscode.Disposable {
       case 'action':
         await this.deps.runAction(m.action, this.session);
         return;
+      case 'openLink': {
+        const problem = await openLink(m.href);
+        if (problem) this.notice('error', problem);
+        return;
+      }
       default: {
         const never: never = m;
         return never;

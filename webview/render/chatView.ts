@@ -5,6 +5,7 @@
 import type { HostAction, HostToWebview, Turn, UiStrings, ViewSettings, WebviewToHost } from '../../src/shared/protocol';
 import { maxQuestionLength } from '../../src/shared/protocol';
 import { createButton, setButtonDisabled } from '../ui/toolkit';
+import { routeLinks } from './links';
 import { TurnView, type TurnContext } from './turnView';
 
 export interface ChatViewDeps {
@@ -80,6 +81,7 @@ export class ChatView {
     buttons.append(this.stop, this.send);
     composer.append(this.question, buttons);
     root.replaceChildren(this.notices, this.list, composer);
+    routeLinks(root, post);
     this.list.append(this.empty);
     this.renderRunning();
   }

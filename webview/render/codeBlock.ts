@@ -6,6 +6,7 @@ import type { CodeItem } from '../../src/shared/transcript';
 import type { UiStrings } from '../../src/shared/protocol';
 import { createButton, setButtonDisabled } from '../ui/toolkit';
 import { highlightToHtml, nextLineChunk, resolveLanguage } from './highlight';
+import { isolated } from './isolate';
 import { OutputsView } from './outputs';
 import { sanitizedFragment } from './sanitize';
 
@@ -117,7 +118,7 @@ export class CodeView {
     header.className = 'code-header';
     const lang = doc.createElement('span');
     lang.className = 'code-lang';
-    lang.textContent = item.language;
+    lang.append(isolated(doc, item.language));
     this.status = doc.createElement('span');
     this.status.className = 'code-status';
     const actions = doc.createElement('span');

@@ -9,6 +9,7 @@ import { reduce, type RunTranscript, type TranscriptItem } from '../../src/share
 import { createButton } from '../ui/toolkit';
 import { CodeView } from './codeBlock';
 import { highlightToHtml, resolveLanguage } from './highlight';
+import { isolated } from './isolate';
 import { sanitizedFragment } from './sanitize';
 import { TextView } from './textView';
 import { ToolView } from './toolView';
@@ -209,7 +210,8 @@ export class TurnView {
     } else if (run.status === 'incomplete') {
       mark = doc.createElement('div');
       mark.className = 'run-end run-incomplete';
-      mark.textContent = run.reason ? `${s.incomplete} (${String(run.reason)})` : s.incomplete;
+      if (run.reason) mark.append(`${s.incomplete} (`, isolated(doc, run.reason), ')');
+      else mark.textContent = s.incomplete;
     } else if (run.status === 'failed') {
       mark = doc.createElement('div');
       mark.className = 'run-end run-error';
@@ -220,7 +222,7 @@ export class TurnView {
       headline.textContent = kind ? s[errorHeadlineKey[kind]] : s.failed;
       const msg = doc.createElement('div');
       msg.className = 'run-error-message';
-      msg.textContent = run.error ? String(run.error.message) : '';
+      if (run.error) msg.append(isolated(doc, run.error.message, undefined, true));
       const actions = doc.createElement('div');
       actions.className = 'run-error-actions';
       for (const a of kind ? actionsForError(kind) : (['retry'] as const)) {
