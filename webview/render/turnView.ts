@@ -10,6 +10,7 @@ import { createButton } from '../ui/toolkit';
 import { CodeView } from './codeBlock';
 import { highlightToHtml, resolveLanguage } from './highlight';
 import { isolated } from './isolate';
+import { visibleControls } from '../../src/shared/safeText';
 import { sanitizedFragment } from './sanitize';
 import { TextView } from './textView';
 import { ToolView } from './toolView';
@@ -61,7 +62,7 @@ export class TurnView {
     who.textContent = s.you;
     const text = doc.createElement('div');
     text.className = 'turn-question-text';
-    text.textContent = String(turn.question.text);
+    text.textContent = visibleControls(String(turn.question.text));
     question.append(who, text);
     const c = turn.question.context;
     if (c && typeof c.code === 'string') {
@@ -69,7 +70,7 @@ export class TurnView {
       ctxEl.className = 'turn-context';
       const where = doc.createElement('div');
       where.className = 'turn-context-where';
-      where.textContent = `${s.selection}: ${String(c.file)}:${Number(c.startLine)}-${Number(c.endLine)}`;
+      where.append(`${s.selection}: `, isolated(doc, c.file), `:${Number(c.startLine)}-${Number(c.endLine)}`);
       const pre = doc.createElement('pre');
       pre.className = 'turn-context-code';
       const code = doc.createElement('code');
