@@ -163,7 +163,7 @@ function hasOnlyKeys(o: Record<string, unknown>, keys: readonly string[]): boole
 
 /** The host's door: a message from the webview is used only if this says yes. */
 export function isWebviewToHost(m: unknown): m is WebviewToHost {
-  if (!isObject(m) || typeof m.type !== 'string') return false;
+  if (!isObject(m) || !Object.hasOwn(m, 'type') || typeof m.type !== 'string') return false;
   switch (m.type) {
     case 'ready':
     case 'stop':
