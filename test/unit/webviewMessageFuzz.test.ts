@@ -71,5 +71,6 @@ test('every webview→host message type: mutations are refused, originals pass',
   assert.equal(isWebviewToHost({ type: 'saveOutput', turnId: 't', itemId: 'i', outputIndex: 10_000 }), false);
   assert.equal(isWebviewToHost({ type: 'ask', text: '   ' }), false);
   refused += 6;
-  assert.ok(refused > 1_000, `${refused} refused`);
+  assert.ok(refused > 500, `${refused} refused`);
+  console.log(`webview→host fuzz: ${refused} malformed messages refused, ${valid.length} valid accepted`);
 });
