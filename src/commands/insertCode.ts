@@ -3,6 +3,7 @@
  * as one undo step — and only in an editor the learner was really using, never somewhere unexpected.
  */
 import * as vscode from 'vscode';
+import { hiddenCharacters } from '../shared/safeText';
 
 /** Documents we may write into; output panes, diff views and the like are not for the learner's code. */
 const writableSchemes = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
@@ -44,9 +45,27 @@ export async function insertCode(editor: vscode.TextEditor | undefined, code: st
   if (!isInsertTarget(editor)) {
     return vscode.l10n.t('No editor is open to insert into. Open a file, place the cursor where the code should go, and press Insert again.');
   }
+  if (!(await confirmHiddenCharacters(code))) return undefined;
   const selection = editor.selection;
   const ok = await editor.edit((b) => b.replace(selection, code), { undoStopBefore: true, undoStopAfter: true });
   if (!ok) return vscode.l10n.t('The code could not be inserted into {0}: the document may be read-only.', vscode.workspace.asRelativePath(editor.document.uri));
   await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
   return undefined;
+}
+
+/**
+ * Code whose text does not read the way it runs ("Trojan Source": bidi controls; terminal escapes and other control
+ * characters) is inserted only after a modal warning. The chat shows those characters as marks; inserting never
+ * runs anything. True when there is nothing to warn about, or the learner chose to insert anyway.
+ */
+export async function confirmHiddenCharacters(code: string): Promise<boolean> {
+  const h = hiddenCharacters(code);
+  if (!h.bidi && !h.control) return true;
+  const detail: string[] = [];
+  if (h.bidi) detail.push(vscode.l10n.t('It contains Unicode bidirectional control characters, which can make code read differently from the way it runs ("Trojan Source").'));
+  if (h.control) detail.push(vscode.l10n.t('It contains terminal escape sequences or other control characters, which can hide or rewrite what you see.'));
+  detail.push(vscode.l10n.t('The chat shows them as marks such as ⟨U+202E⟩ or ⟨ESC⟩. Inserting never runs the code.'));
+  const insert = vscode.l10n.t('Insert Anyway');
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('This code contains hidden characters.'), { modal: true, detail: detail.join('\n\n') }, insert);
+  return choice === insert;
 }

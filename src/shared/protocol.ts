@@ -8,6 +8,7 @@ import { isTutorMode, type TutorMode } from '../tutor/modes';
 import type { LearnerRecord } from './learner';
 import { maxPredictionLength } from './prediction';
 import { maxQuizAnswerLength } from './quiz';
+import { maxLinkLength } from './links';
 
 /** Code the learner selected, sent along with "Explain Selection". */
 export interface SelectionContext {
@@ -269,7 +270,9 @@ export type WebviewToHost =
    * Do something with a code block, by reference: an interpreter call (`fence` absent) or the `fence`-th fenced code
    * block (0-based, in markdown-it's parse order) of a text item. The host finds the code in the text it owns.
    */
-  | { readonly type: 'codeAction'; readonly action: CodeAction; readonly turnId: string; readonly itemId: string; readonly fence?: number };
+  | { readonly type: 'codeAction'; readonly action: CodeAction; readonly turnId: string; readonly itemId: string; readonly fence?: number }
+  /** A link in model text was clicked: the host judges it and opens it only after the learner confirms. */
+  | { readonly type: 'openLink'; readonly href: string };
 
 /** What the learner can do with a code block. */
 export type CodeAction = 'copy' | 'insert' | 'replace' | 'newEditor';
@@ -277,7 +280,7 @@ export const codeActions: readonly CodeAction[] = ['copy', 'insert', 'replace', 
 
 /** Longest question the webview may send; longer input is refused, not truncated. */
 export const maxQuestionLength = 20_000;
-const maxIdLength = 200;
+export const maxIdLength = 200;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -293,7 +296,7 @@ function hasOnlyKeys(o: Record<string, unknown>, keys: readonly string[]): boole
 
 /** The host's door: a message from the webview is used only if this says yes. */
 export function isWebviewToHost(m: unknown): m is WebviewToHost {
-  if (!isObject(m) || typeof m.type !== 'string') return false;
+  if (!isObject(m) || !Object.hasOwn(m, 'type') || typeof m.type !== 'string') return false;
   switch (m.type) {
     case 'ready':
     case 'stop':
@@ -353,6 +356,8 @@ export function isWebviewToHost(m: unknown): m is WebviewToHost {
         isId(m.itemId) &&
         (m.fence === undefined || (typeof m.fence === 'number' && Number.isInteger(m.fence) && m.fence >= 0 && m.fence < 10_000))
       );
+    case 'openLink':
+      return hasOnlyKeys(m, ['type', 'href']) && typeof m.href === 'string' && m.href.length > 0 && m.href.length <= maxLinkLength;
     default:
       return false;
   }

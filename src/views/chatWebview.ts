@@ -10,12 +10,14 @@ import type { ChatSession, TutorInputs } from '../chat/chatSession';
 import { runCodeAction } from '../commands/codeActions';
 import { insertCode } from '../commands/insertCode';
 import { findCodeBlock } from '../shared/codeBlocks';
+import { openLink } from '../commands/openLink';
 import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost, type TutorViewState } from '../shared/protocol';
 import { readSettings } from '../config/settings';
 import { handleLearnerMessage } from '../tutor/learnerMessages';
 import { EventBatcher } from './eventBatcher';
 import { uiStrings } from './uiStrings';
+import { messageForWire, realItemId } from './wireIds';
 import { renderWebviewHtml } from './webviewHtml';
 
 export interface ChatWebviewDeps {
@@ -33,7 +35,7 @@ export class ChatWebview implements vscode.Disposable {
   private ready = false;
   private sessionSubscription: vscode.Disposable | undefined;
   // Live events go out coalesced, at most one message per frame; a hidden view gets a snapshot when it shows.
-  private readonly batcher = new EventBatcher({ post: (m) => void this.webview.postMessage(m), snapshot: () => this.sendSnapshot() });
+  private readonly batcher = new EventBatcher({ post: (m) => void this.webview.postMessage(messageForWire(m)), snapshot: () => this.sendSnapshot() });
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -84,12 +86,17 @@ export class ChatWebview implements vscode.Disposable {
 
   private post(m: HostToWebview): void {
     this.batcher.flush(); // what was queued before this message arrives before it
-    void this.webview.postMessage(m);
+    void this.webview.postMessage(messageForWire(m));
+  }
+
+  /** The real id of an item the webview names (ids longer than the door allows travel as stand-ins). */
+  private itemId(turnId: string, wire: string): string {
+    return realItemId(this.session.snapshot().turns, turnId, wire) ?? wire;
   }
 
   private sendSnapshot(): void {
     this.batcher.discard(); // the snapshot holds everything queued
-    void this.webview.postMessage({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: { typewriter: readSettings().typewriter } });
+    void this.webview.postMessage(messageForWire({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: { typewriter: readSettings().typewriter } }));
     this.sendTutor();
   }
 
@@ -115,11 +122,13 @@ export class ChatWebview implements vscode.Disposable {
     this.post({ type: 'tutor', tutor });
   }
 
-  private async receive(m: unknown): Promise<void> {
-    if (!isWebviewToHost(m)) {
-      this.deps.log.warn(`ignored a malformed message from the webview: ${describe(m)}`);
+  private async receive(raw: unknown): Promise<void> {
+    if (!isWebviewToHost(raw)) {
+      this.deps.log.warn(`ignored a malformed message from the webview: ${describe(raw)}`);
       return;
     }
+    // Items are named by their wire ids (long server ids travel as stand-ins): look up the real one once, here.
+    const m = 'itemId' in raw && 'turnId' in raw ? { ...raw, itemId: this.itemId(raw.turnId, raw.itemId) } : raw;
     switch (m.type) {
       case 'ready':
         // A (re)loaded webview starts from a full snapshot, never from a backlog of deltas.
@@ -185,6 +194,11 @@ export class ChatWebview implements vscode.Disposable {
         const block = findCodeBlock(this.session.snapshot().turns, m.turnId, m.itemId, m.fence);
         if (!block) return this.notice('error', vscode.l10n.t('That code block no longer exists.'));
         const problem = await runCodeAction(m.action, block, this.deps.editors.target());
+        if (problem) this.notice('error', problem);
+        return;
+      }
+      case 'openLink': {
+        const problem = await openLink(m.href);
         if (problem) this.notice('error', problem);
         return;
       }

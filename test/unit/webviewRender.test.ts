@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Window } from 'happy-dom';
+import { domWindow } from './support/happyDom';
 import type { StreamEvent } from '../../src/shared/events';
 import { uiStringKeys, type HostToWebview, type Turn, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
 import { emptyTranscript } from '../../src/shared/transcript';
@@ -52,7 +52,7 @@ const strings = Object.fromEntries(uiStringKeys.map((k) => [k, `«${k}»`])) as 
 
 /** A chat view in a fresh DOM, with a fake clock and frames run by hand. */
 function harness(opts: { typewriter?: boolean; reducedMotion?: boolean } = {}) {
-  const window = new Window();
+  const window = domWindow();
   const doc = window.document;
   const root = doc.createElement('div');
   root.id = 'code-tutor-root';
@@ -141,11 +141,12 @@ describe('webview: sanitized markdown', () => {
     const links = Array.from(md.querySelectorAll('a'));
     assert.ok(links.length >= 2);
     for (const a of links) {
-      const href = a.getAttribute('href') ?? '';
-      assert.match(href, /^(https?:|mailto:)/, href);
-      assert.equal(a.getAttribute('target'), '_blank');
-      assert.equal(a.getAttribute('rel'), 'noopener noreferrer');
+      // No link can navigate the page: the destination is kept as data, opened only by the host after a question.
+      assert.equal(a.getAttribute('href'), null);
+      const href = a.getAttribute('data-href') ?? '';
+      if (href) assert.match(href, /^(https?:|mailto:)/, href);
     }
+    assert.deepEqual(links.map((a) => a.getAttribute('data-href')).filter(Boolean), ['https://example.com/a?b=1', 'mailto:a@b.c', 'https://evil/', 'https://evil.example/pixel.png']);
     // The raw HTML is shown as text, not dropped silently and not executed.
     assert.ok(md.textContent!.includes('<script>alert(1)</script>'));
     assert.ok(md.textContent!.includes('<img src=x onerror="alert(2)">'));
@@ -163,7 +164,10 @@ describe('webview: sanitized markdown', () => {
     );
     const box = h.doc.createElement('div');
     box.append(frag as never);
-    assert.equal(box.innerHTML, '<p>hi<a>j</a><a href=" https://ok.example" target="_blank" rel="noopener noreferrer">ok</a>bold</p>');
+    assert.equal(
+      box.innerHTML,
+      '<p>hi<a class="md-link">j</a><a class="md-link" data-href="https://ok.example/" title="ok.example — https://ok.example/" role="link" tabindex="0">ok</a>bold</p>',
+    );
   });
 
   it('judges link targets the way a browser would read them', () => {

@@ -5,6 +5,7 @@
 import type { HostAction, HostToWebview, Turn, UiStrings, ViewSettings, WebviewToHost } from '../../src/shared/protocol';
 import { maxQuestionLength } from '../../src/shared/protocol';
 import { createButton, setButtonDisabled } from '../ui/toolkit';
+import { routeLinks } from './links';
 import { TurnView, type TurnContext } from './turnView';
 import { modeLabel, TutorHeader } from './tutorHeader';
 
@@ -133,6 +134,7 @@ export class ChatView {
     buttons.append(chatActions, this.stop, this.send);
     composer.append(this.editBanner, this.question, buttons);
     root.replaceChildren(this.header.el, this.notices, listWrap, composer, this.live);
+    routeLinks(root, post);
     this.list.append(this.empty);
     this.renderRunning();
   }

@@ -6,6 +6,7 @@ import type { CodeItem, WithheldInfo } from '../../src/shared/transcript';
 import type { CodeAction, UiStrings } from '../../src/shared/protocol';
 import { createCodeActions, type CodeActionsBar } from './codeActions';
 import { highlightToHtml, nextLineChunk, resolveLanguage } from './highlight';
+import { isolated } from './isolate';
 import { OutputsView } from './outputs';
 import { type WithheldContext, WithheldNotice } from './withheldView';
 import { sanitizedFragment } from './sanitize';
@@ -118,7 +119,7 @@ export class CodeView {
     header.className = 'code-header';
     const lang = doc.createElement('span');
     lang.className = 'code-lang';
-    lang.textContent = item.language;
+    lang.append(isolated(doc, item.language));
     this.status = doc.createElement('span');
     this.status.className = 'code-status';
     this.actions = createCodeActions(doc, ctx.strings, (action) => ctx.codeAction(item.id, action));

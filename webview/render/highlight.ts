@@ -22,6 +22,10 @@ import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
+import { visibleControls } from '../../src/shared/safeText';
+
+/** The marks `visibleControls` writes: `⟨U+202E⟩`, `⟨ESC⟩`, `⟨NUL⟩` … */
+const controlMarkPattern = /⟨(?:U\+[0-9A-F]{4,6}|NUL|ESC|BEL|BS|DEL|CSI)⟩/g;
 
 const languages = { bash, c, cpp, css, go, java, javascript, json, markdown, python, rust, shell, sql, typescript, xml, yaml };
 for (const [name, lang] of Object.entries(languages)) hljs.registerLanguage(name, lang);
@@ -39,8 +43,15 @@ export function resolveLanguage(lang: string | undefined): string | undefined {
   return hljs.getLanguage(name) ? name : undefined;
 }
 
-/** Highlighted HTML for `code`, or the escaped code when the language is unknown. Always safe to put in innerHTML. */
+/**
+ * Highlighted HTML for `code`, or the escaped code when the language is unknown. Always safe to put in innerHTML.
+ * Bidi controls, ANSI escapes, NUL and other control characters are shown as marks (`⟨ESC⟩`), never raw.
+ */
 export function highlightToHtml(code: string, lang: string | undefined): string {
+  return markControls(highlightRaw(visibleControls(code), lang));
+}
+
+function highlightRaw(code: string, lang: string | undefined): string {
   const name = resolveLanguage(lang);
   if (!name) return escapeHtml(code);
   try {
@@ -48,6 +59,11 @@ export function highlightToHtml(code: string, lang: string | undefined): string 
   } catch {
     return escapeHtml(code);
   }
+}
+
+/** Wrap each visible control mark in a span so it stands out from the code (the marks hold no markup characters). */
+function markControls(html: string): string {
+  return html.includes('⟨') ? html.replace(controlMarkPattern, '<span class="ctl-mark">$&</span>') : html;
 }
 
 /**

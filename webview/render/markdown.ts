@@ -4,6 +4,7 @@
  * each is rendered once, and only the open tail is re-rendered. No DOM here (the sanitizing pass is sanitize.ts).
  */
 import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type Token } from 'markdown-it';
+import { visibleControls } from '../../src/shared/safeText';
 import { escapeHtml, highlightToHtml, resolveLanguage } from './highlight';
 
 const safeLink = /^(https?:\/\/|mailto:)/i;
@@ -27,15 +28,45 @@ function createMarkdown(): MarkdownItInstance {
       return `<pre class="md-code"><code${cls}>${highlightToHtml(code, name)}</code></pre>`;
     },
   });
-  md.validateLink = isSafeHref;
+  // `sandbox:` links are parsed as links only so that the rule below can unwrap them (never inside code).
+  md.validateLink = (href) => isSafeHref(href) || /^sandbox:/i.test(href.trim());
   // A model's `![x](https://…)` would load a remote resource (a tracker at worst); the CSP blocks it anyway.
   md.disable('image');
-  const defaultLinkOpen = md.renderer.rules.link_open ?? ((tokens, idx, options, _env, self) => self.renderToken(tokens, idx, options));
-  md.renderer.rules.link_open = (tokens, idx, options, env, self) => {
-    tokens[idx].attrSet('target', '_blank');
-    tokens[idx].attrSet('rel', 'noopener noreferrer');
-    return defaultLinkOpen(tokens, idx, options, env, self);
-  };
+  /*
+   * The interpreter links its files as `[name](sandbox:/mnt/data/name)`: a path inside its container, not a place
+   * the learner can open. The file itself is shown (and saved) under its code block, so the link keeps only its
+   * label. Done on parsed tokens, so code spans and fences that merely contain such text are left as written.
+   */
+  md.core.ruler.push('unwrap_sandbox_links', (state) => {
+    for (const block of state.tokens) {
+      const children = block.type === 'inline' ? block.children : null;
+      if (!children) continue;
+      const out = [];
+      const sandboxOpen: boolean[] = [];
+      for (const t of children) {
+        if (t.type === 'link_open') {
+          const isSandbox = /^sandbox:/i.test(String(t.attrGet('href') ?? ''));
+          sandboxOpen.push(isSandbox);
+          if (isSandbox) continue;
+        } else if (t.type === 'link_close') {
+          if (sandboxOpen.pop()) continue;
+        }
+        out.push(t);
+      }
+      if (out.length !== children.length) block.children = out;
+    }
+  });
+  // Table alignment arrives as an inline style, which the CSP forbids (and which would hide a real violation among
+  // harmless ones): carry it as a class instead.
+  for (const rule of ['th_open', 'td_open'] as const) {
+    md.renderer.rules[rule] = (tokens, idx, options, _env, self) => {
+      const t = tokens[idx];
+      const align = /text-align:\s*(left|center|right)/.exec(String(t.attrGet('style') ?? ''))?.[1];
+      t.attrs = (t.attrs ?? []).filter(([name]) => name !== 'style');
+      if (align) t.attrSet('class', `align-${align}`);
+      return self.renderToken(tokens, idx, options);
+    };
+  }
   return md;
 }
 
@@ -51,14 +82,9 @@ export const markdownStats = { renders: 0, renderedChars: 0 };
 export function renderMarkdown(src: string, env?: MarkdownEnv): string {
   markdownStats.renders++;
   markdownStats.renderedChars += src.length;
-  return md.render(src.replace(sandboxLink, '$1'), env ?? {});
+  // Bidi controls, terminal escapes and other control characters are shown as marks, in prose and in code alike.
+  return md.render(visibleControls(src), env ?? {});
 }
-
-/**
- * The interpreter links its files as `[name](sandbox:/mnt/data/name)`: a path inside its container, not a place the
- * learner can open. The file itself is shown (and saved) under its code block, so the link keeps only its label.
- */
-const sandboxLink = /\[([^\]\n]+)\]\(sandbox:[^)\s]*\)/g;
 
 export { escapeHtml };
 
@@ -162,7 +188,7 @@ export function topLevelBlocks(src: string): { readonly startLines: ReadonlySet<
   const env: MarkdownEnv = {};
   const tokens: Token[] = [];
   // markdown-it's own normalization (its core `normalize` rule), which keeps `\n` line numbers as they are.
-  md.block.parse(src.replace(sandboxLink, '$1').replace(/\r\n/g, '\n').replace(/\0/g, '\uFFFD'), md, env, tokens);
+  md.block.parse(visibleControls(src).replace(/\r\n/g, '\n').replace(/\0/g, '\uFFFD'), md, env, tokens);
   const startLines = new Set<number>();
   for (const t of tokens) if (t.level === 0 && t.nesting >= 0 && t.map) startLines.add(t.map[0]);
   return { startLines, env };

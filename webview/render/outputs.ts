@@ -4,8 +4,10 @@
  */
 import type { CodeOutput } from '../../src/shared/events';
 import type { UiStrings } from '../../src/shared/protocol';
+import { visibleControls } from '../../src/shared/safeText';
 import { createButton } from '../ui/toolkit';
 import { LogsView } from './logsView';
+import { isolated } from './isolate';
 
 /** SVG can carry script: never shown inline. */
 export const inlineImageTypes: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
@@ -66,7 +68,8 @@ export class OutputsView {
       this.el.append(label);
     }
     if (o.type === 'logs') {
-      const text = String(o.text ?? '');
+      // ANSI escapes, bidi controls, NUL … are shown as marks, never sent to the page raw.
+      const text = visibleControls(String(o.text ?? ''));
       // Consecutive logs read as one console (tracebacks set apart, long output collapsed, huge output cut).
       if (!this.lastLogs) {
         this.lastLogs = new LogsView(doc, this.strings);
@@ -96,7 +99,9 @@ export class OutputsView {
     const name = doc.createElement('span');
     name.className = 'output-file-name';
     const bytes = o.type === 'file' ? o.bytes : Math.floor((String(o.base64 ?? '').length * 3) / 4);
-    name.textContent = o.type === 'file' ? String(o.name) : `${this.strings().image} (${String(o.mime)})`;
+    // The name is isolated and its bidi controls shown: `invoice_2024\u202Efdp.exe` cannot pass for a PDF.
+    if (o.type === 'file') name.append(isolated(doc, o.name));
+    else name.append(`${this.strings().image} (`, isolated(doc, o.mime), ')');
     const size = doc.createElement('span');
     size.className = 'output-file-size';
     size.textContent = formatBytes(Number(bytes) || 0, doc.documentElement.lang);

@@ -1,6 +1,8 @@
 /** A function tool the model ran: one compact line `name(args)`, then its result. Text only, never HTML. */
 import type { ToolItem } from '../../src/shared/transcript';
 import type { UiStrings } from '../../src/shared/protocol';
+import { visibleLabel } from '../../src/shared/safeText';
+import { isolated } from './isolate';
 
 const maxArgs = 160;
 const maxResult = 2_000;
@@ -49,11 +51,13 @@ export class ToolView {
     this.dirty = false;
     const it = this.item;
     const args = String(it.arguments ?? '').replace(/\s+/g, ' ').trim();
-    this.call.textContent = `${String(it.name)}(${clip(args, maxArgs)})`;
-    this.call.title = args.length > maxArgs ? clip(args, 4_000) : '';
+    // Name and arguments each isolated: an override in the name cannot reverse the arguments shown after it.
+    const doc = this.el.ownerDocument;
+    this.call.replaceChildren(isolated(doc, it.name, 'tool-name'), '(', isolated(doc, clip(args, maxArgs), 'tool-args'), ')');
+    this.call.title = args.length > maxArgs ? visibleLabel(clip(args, 4_000)) : '';
     if (typeof it.result === 'string') {
       this.result.hidden = false;
-      this.result.textContent = `${this.strings().toolResult} ${clip(it.result, maxResult)}`;
+      this.result.replaceChildren(`${this.strings().toolResult} `, isolated(this.el.ownerDocument, clip(it.result, maxResult), 'tool-result-text', true));
       this.result.classList.toggle('tool-error', it.isError === true);
     }
     return false;

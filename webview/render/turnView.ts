@@ -13,6 +13,8 @@ import { createButton } from '../ui/toolkit';
 import { CodeView } from './codeBlock';
 import { createCodeActions } from './codeActions';
 import { highlightToHtml, resolveLanguage } from './highlight';
+import { isolated } from './isolate';
+import { visibleControls } from '../../src/shared/safeText';
 import { sanitizedFragment } from './sanitize';
 import { TextView } from './textView';
 import { NoticeView, ThinkingView } from './thinkingView';
@@ -77,7 +79,7 @@ export class TurnView {
     who.textContent = s.you;
     const text = doc.createElement('div');
     text.className = 'turn-question-text';
-    text.textContent = String(turn.question.text);
+    text.textContent = visibleControls(String(turn.question.text));
     question.append(who, text);
     const c = turn.question.context;
     if (c && typeof c.code === 'string') {
@@ -85,7 +87,7 @@ export class TurnView {
       ctxEl.className = 'turn-context';
       const where = doc.createElement('div');
       where.className = 'turn-context-where';
-      where.textContent = `${s.selection}: ${String(c.file)}:${Number(c.startLine)}-${Number(c.endLine)}`;
+      where.append(`${s.selection}: `, isolated(doc, c.file), `:${Number(c.startLine)}-${Number(c.endLine)}`);
       const pre = doc.createElement('pre');
       pre.className = 'turn-context-code';
       const code = doc.createElement('code');
@@ -340,7 +342,8 @@ export class TurnView {
     } else if (run.status === 'incomplete') {
       mark = doc.createElement('div');
       mark.className = 'run-end run-incomplete';
-      mark.textContent = run.reason ? `${s.incomplete} (${String(run.reason)})` : s.incomplete;
+      if (run.reason) mark.append(`${s.incomplete} (`, isolated(doc, run.reason), ')');
+      else mark.textContent = s.incomplete;
     } else if (run.status === 'failed') {
       mark = doc.createElement('div');
       mark.className = 'run-end run-error';
@@ -351,7 +354,7 @@ export class TurnView {
       headline.textContent = kind ? s[errorHeadlineKey[kind]] : s.failed;
       const msg = doc.createElement('div');
       msg.className = 'run-error-message';
-      msg.textContent = run.error ? String(run.error.message) : '';
+      if (run.error) msg.append(isolated(doc, run.error.message, undefined, true));
       const actions = doc.createElement('div');
       actions.className = 'run-error-actions';
       for (const a of kind ? actionsForError(kind) : (['retry'] as const)) {
