@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { benchEndToEnd } from './endToEnd';
+import { benchInterpreter } from './interpreter';
 import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
 import { benchScaling } from './scaling';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const pipeline = benchPipeline();
   const scaling = await benchScaling(gc);
   const e2e = await benchEndToEnd(20);
+  await benchInterpreter();
 
   console.log('\n== Summary (ratios from this run) ==');
   for (const p of pipeline) {
