@@ -182,6 +182,22 @@ print('written')`;
       ['a TCP socket', 'import socket\nsocket.create_connection(("127.0.0.1", PORT), timeout=2)', /OSError|Error/],
       ['subprocess', 'import subprocess\nsubprocess.run(["touch", "MARK"])', /OSError|not support/],
       ['os.system', 'import os\nrc = os.system("touch MARK")\nassert rc != 0, rc\nprint("refused", rc)', /^refused/],
+      [
+        'no module holds a handle on Pyodide\'s JavaScript API or Node',
+        [
+          'import sys, gc',
+          'from pyodide.ffi import JsProxy',
+          'keys = ("FS", "_module", "mountNodeFS", "loadPackage", "runPython", "process", "require", "fetch", "eval", "Function")',
+          'found = []',
+          'for obj in list(sys.modules.values()) + gc.get_objects():',
+          '    for v in ([obj] if isinstance(obj, JsProxy) else [getattr(obj, a, None) for a in getattr(obj, "__dict__", {})] if type(obj).__name__ == "module" else []):',
+          '        if isinstance(v, JsProxy):',
+          '            found += [k for k in keys if hasattr(v, k)]',
+          'assert not found, found',
+          'print("no handle")',
+        ].join('\n'),
+        /^no handle/,
+      ],
       ['ctypes system()', 'import ctypes\nrc = ctypes.CDLL(None).system(b"touch MARK")\nassert rc != 0, rc\nprint("refused", rc)', /^refused|Error/],
     ];
     before(async () => {
