@@ -59,8 +59,8 @@ export class PyodideInterpreter implements LocalInterpreter {
   constructor(private readonly options: PyodideInterpreterOptions = {}) {
     this.messages = interpreterMessages(options.locale);
     this.limits = { ...DEFAULT_OUTPUT_LIMITS, ...options.outputLimits };
-    const found = defaultPyodidePaths();
-    this.paths = { workerPath: options.workerPath ?? found.workerPath, indexURL: options.indexURL ?? found.indexURL };
+    const found = options.workerPath && options.indexURL ? undefined : defaultPyodidePaths();
+    this.paths = { workerPath: options.workerPath ?? found!.workerPath, indexURL: options.indexURL ?? found!.indexURL };
   }
 
   /** Starts Python now (if it is not running) and resolves when it is ready. */
