@@ -119,7 +119,6 @@ export class PyodideInterpreter implements LocalInterpreter {
       stdout: true,
       stderr: true,
     });
-    worker.unref();
     let readyResolve!: () => void;
     let readyReject!: (e: Error) => void;
     const ready = new Promise<void>((res, rej) => {
@@ -128,6 +127,11 @@ export class PyodideInterpreter implements LocalInterpreter {
     });
     ready.catch(() => undefined);
     const session: Session = { worker, interrupt: new Uint8Array(interruptBuffer), ready, exited: false };
+    // Held (keeps a CLI process alive) only while starting or running a cell; idle, it never holds the process open.
+    ready.then(
+      () => session.pending || worker.unref(),
+      () => undefined,
+    );
     worker.on('message', (m: WorkerToHost) => {
       const p = session.pending;
       switch (m.type) {
@@ -170,7 +174,15 @@ export class PyodideInterpreter implements LocalInterpreter {
 
   private exchange(s: Session, message: HostToWorker, collector: OutputCollector): Promise<Extract<WorkerToHost, { type: 'done' }> | { type: 'lost'; reason: string }> {
     return new Promise((resolve) => {
-      s.pending = { id: message.id, collector, resolve };
+      s.worker.ref();
+      s.pending = {
+        id: message.id,
+        collector,
+        resolve: (m) => {
+          s.worker.unref();
+          resolve(m);
+        },
+      };
       s.worker.postMessage(message);
     });
   }
