@@ -129,6 +129,16 @@ print('written')`;
     assert.deepEqual(again.outputs.map((o) => o.type), ['logs']);
   });
 
+  test('the channel plt.show() uses sends an image at once, in order with the printed text', async () => {
+    // matplotlib is not in the npm package (no wheels offline); this is the call the plt.show() hook makes.
+    const r = await py.run('print("before")\n_codetutor_emit_image("image/png", b"\\x89PNG\\r\\n\\x1a\\n-bytes")\nprint("after")', () => undefined);
+    assert.equal(r.status, 'ok', r.summary);
+    assert.deepEqual(r.outputs.map((o) => o.type), ['logs', 'image', 'logs']);
+    const image = r.outputs[1];
+    assert.ok(image.type === 'image');
+    assert.equal(Buffer.from(image.base64, 'base64').toString('latin1'), '\x89PNG\r\n\x1a\n-bytes');
+  });
+
   test('huge output: the chat shows the first part, the whole text is attached as output.txt', async () => {
     const r = await py.run('for i in range(20000): print(f"line {i}")', () => undefined);
     assert.equal(r.status, 'ok');
