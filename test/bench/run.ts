@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { benchChats } from './chats';
 import { benchEndToEnd } from './endToEnd';
+import { benchInterpreter } from './interpreter';
 import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
 import { benchScaling } from './scaling';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const scaling = await benchScaling(gc);
   const e2e = await benchEndToEnd(20);
   await benchChats(gc);
+  await benchInterpreter();
 
   console.log('\n== Summary (ratios from this run) ==');
   for (const p of pipeline) {

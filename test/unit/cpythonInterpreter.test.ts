@@ -77,6 +77,7 @@ describe('CPython interpreter (the learner\'s own Python)', { timeout: 120_000 }
         'x = np.linspace(0, 6.28, 50)',
         'plt.plot(x, np.sin(x))',
         'plt.show()',
+        'print("after show", len(plt.get_fignums()))',
         'open("data.csv", "w").write("a,b\\n")',
         'print(os.getcwd().startswith(tempfile.gettempdir()))',
       ].join('\n'),
@@ -88,6 +89,10 @@ describe('CPython interpreter (the learner\'s own Python)', { timeout: 120_000 }
     const png = Buffer.from(images[0].type === 'image' ? images[0].base64 : '', 'base64');
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
     assert.ok(png.length > 2000, 'a real plot, not an empty image');
+    // plt.show() itself sent the image (before what was printed after it) and closed the figure.
+    const imageAt = r.outputs.findIndex((o) => o.type === 'image');
+    const afterAt = r.outputs.findIndex((o) => o.type === 'logs' && o.text.includes('after show 0'));
+    assert.ok(afterAt > imageAt && imageAt >= 0, JSON.stringify(r.outputs.map((o) => (o.type === 'logs' ? o.text : o.type))));
     assert.match(logsOf(r.outputs), /True/);
     assert.ok(r.outputs.some((o) => o.type === 'file' && o.name === 'data.csv'));
   });

@@ -129,6 +129,16 @@ print('written')`;
     assert.deepEqual(again.outputs.map((o) => o.type), ['logs']);
   });
 
+  test('the channel plt.show() uses sends an image at once, in order with the printed text', async () => {
+    // matplotlib is not in the npm package (no wheels offline); this is the call the plt.show() hook makes.
+    const r = await py.run('print("before")\n_codetutor_emit_image("image/png", b"\\x89PNG\\r\\n\\x1a\\n-bytes")\nprint("after")', () => undefined);
+    assert.equal(r.status, 'ok', r.summary);
+    assert.deepEqual(r.outputs.map((o) => o.type), ['logs', 'image', 'logs']);
+    const image = r.outputs[1];
+    assert.ok(image.type === 'image');
+    assert.equal(Buffer.from(image.base64, 'base64').toString('latin1'), '\x89PNG\r\n\x1a\n-bytes');
+  });
+
   test('huge output: the chat shows the first part, the whole text is attached as output.txt', async () => {
     const r = await py.run('for i in range(20000): print(f"line {i}")', () => undefined);
     assert.equal(r.status, 'ok');
@@ -182,6 +192,22 @@ print('written')`;
       ['a TCP socket', 'import socket\nsocket.create_connection(("127.0.0.1", PORT), timeout=2)', /OSError|Error/],
       ['subprocess', 'import subprocess\nsubprocess.run(["touch", "MARK"])', /OSError|not support/],
       ['os.system', 'import os\nrc = os.system("touch MARK")\nassert rc != 0, rc\nprint("refused", rc)', /^refused/],
+      [
+        'no module holds a handle on Pyodide\'s JavaScript API or Node',
+        [
+          'import sys, gc',
+          'from pyodide.ffi import JsProxy',
+          'keys = ("FS", "_module", "mountNodeFS", "loadPackage", "runPython", "process", "require", "fetch", "eval", "Function")',
+          'found = []',
+          'for obj in list(sys.modules.values()) + gc.get_objects():',
+          '    for v in ([obj] if isinstance(obj, JsProxy) else [getattr(obj, a, None) for a in getattr(obj, "__dict__", {})] if type(obj).__name__ == "module" else []):',
+          '        if isinstance(v, JsProxy):',
+          '            found += [k for k in keys if hasattr(v, k)]',
+          'assert not found, found',
+          'print("no handle")',
+        ].join('\n'),
+        /^no handle/,
+      ],
       ['ctypes system()', 'import ctypes\nrc = ctypes.CDLL(None).system(b"touch MARK")\nassert rc != 0, rc\nprint("refused", rc)', /^refused|Error/],
     ];
     before(async () => {

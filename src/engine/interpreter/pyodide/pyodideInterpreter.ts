@@ -59,8 +59,8 @@ export class PyodideInterpreter implements LocalInterpreter {
   constructor(private readonly options: PyodideInterpreterOptions = {}) {
     this.messages = interpreterMessages(options.locale);
     this.limits = { ...DEFAULT_OUTPUT_LIMITS, ...options.outputLimits };
-    const found = defaultPyodidePaths();
-    this.paths = { workerPath: options.workerPath ?? found.workerPath, indexURL: options.indexURL ?? found.indexURL };
+    const found = options.workerPath && options.indexURL ? undefined : defaultPyodidePaths();
+    this.paths = { workerPath: options.workerPath ?? found!.workerPath, indexURL: options.indexURL ?? found!.indexURL };
   }
 
   /** Starts Python now (if it is not running) and resolves when it is ready. */
@@ -119,7 +119,6 @@ export class PyodideInterpreter implements LocalInterpreter {
       stdout: true,
       stderr: true,
     });
-    worker.unref();
     let readyResolve!: () => void;
     let readyReject!: (e: Error) => void;
     const ready = new Promise<void>((res, rej) => {
@@ -128,6 +127,11 @@ export class PyodideInterpreter implements LocalInterpreter {
     });
     ready.catch(() => undefined);
     const session: Session = { worker, interrupt: new Uint8Array(interruptBuffer), ready, exited: false };
+    // Held (keeps a CLI process alive) only while starting or running a cell; idle, it never holds the process open.
+    ready.then(
+      () => session.pending || worker.unref(),
+      () => undefined,
+    );
     worker.on('message', (m: WorkerToHost) => {
       const p = session.pending;
       switch (m.type) {
@@ -170,7 +174,15 @@ export class PyodideInterpreter implements LocalInterpreter {
 
   private exchange(s: Session, message: HostToWorker, collector: OutputCollector): Promise<Extract<WorkerToHost, { type: 'done' }> | { type: 'lost'; reason: string }> {
     return new Promise((resolve) => {
-      s.pending = { id: message.id, collector, resolve };
+      s.worker.ref();
+      s.pending = {
+        id: message.id,
+        collector,
+        resolve: (m) => {
+          s.worker.unref();
+          resolve(m);
+        },
+      };
       s.worker.postMessage(message);
     });
   }

@@ -86,10 +86,14 @@ async function start(): Promise<void> {
   py.unregisterJsModule('pyodide_js');
   py.registerJsModule('pyodide_js', { _api: { scheduleCallback, config: {} }, loadedPackages: {}, version: py.version });
   py.registerJsModule('_codetutor_host', {
-    emit_image(mime: string, data: { toJs(): Uint8Array; destroy(): void }) {
-      const bytes = data.toJs();
-      data.destroy();
-      post({ type: 'image', mime, base64: Buffer.from(bytes).toString('base64') });
+    emit_image(mime: string, data: Uint8Array | { toJs(): Uint8Array; destroy(): void }) {
+      let bytes: Uint8Array;
+      if (data instanceof Uint8Array) bytes = data;
+      else {
+        bytes = data.toJs();
+        data.destroy();
+      }
+      post({ type: 'image', mime: String(mime), base64: Buffer.from(bytes).toString('base64') });
     },
   });
 
