@@ -156,13 +156,15 @@ export class ChatManager implements vscode.Disposable {
   private changed(saver: SaveThrottle, c: SessionChange): void {
     if (c.type === 'event' && c.event.kind === 'run.finished') void saver.now();
     else saver.changed();
-    if (c.type !== 'event' || c.event.kind === 'run.finished') {
-      const running = this.isRunning;
-      if (running !== this.running) {
-        this.running = running;
-        this._onDidChangeRunning.fire(running);
-      }
-    }
+    if (c.type !== 'event' || c.event.kind === 'run.finished') this.refreshRunning();
+  }
+
+  /** Tell listeners (the Stop button's context key) when "some chat is running" changes. */
+  private refreshRunning(): void {
+    const running = [...this.live.values()].some((l) => l.session.isRunning);
+    if (running === this.running) return;
+    this.running = running;
+    this._onDidChangeRunning.fire(running);
   }
 
   private async save(session: ChatSession): Promise<void> {
@@ -245,6 +247,7 @@ export class ChatManager implements vscode.Disposable {
       live.subscription.dispose();
       await live.saver.dispose();
       live.session.dispose();
+      this.refreshRunning(); // its run.finished no longer reaches us
     }
     const done = await this.store.trash(id);
     this.summaries.delete(id);
