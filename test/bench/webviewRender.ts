@@ -151,6 +151,11 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
     s.msgMs = s.frameMs = s.pendingMs = 0;
     s.frames.length = 0;
   });
+  const profile = process.env.CODE_TUTOR_BENCH_PROFILE === '1';
+  if (profile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const busy0 = await taskDuration();
   const streamMs = await page.evaluate(
     ({ text, cuts, rate }) =>
@@ -177,6 +182,7 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
     { text, cuts, rate: deltasPerSecond },
   );
   const busy1 = await taskDuration();
+  if (profile) printProfile((await cdp.send('Profiler.stop')).profile as CpuProfile);
   const stats = await page.evaluate(() => (window as unknown as { __stats: { msgMs: number; frameMs: number; frames: number[] } }).__stats);
   const shown = await page.evaluate(() => document.querySelector('.md-text')?.textContent?.length ?? 0);
   if (shown < text.length * 0.8) throw new Error(`the webview showed ${shown} of ${text.length} characters`);
@@ -292,4 +298,29 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+interface CpuProfile {
+  readonly nodes: ReadonlyArray<{ readonly id: number; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number } }>;
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+/** CODE_TUTOR_BENCH_PROFILE=1: where the stream's main-thread time goes, by function (self time). */
+function printProfile(p: CpuProfile): void {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let total = 0;
+  p.samples.forEach((id, i) => {
+    const n = byId.get(id);
+    const f = n?.callFrame;
+    const key = f ? `${f.functionName || '(anonymous)'} ${f.url ? `${f.url.split('/').pop()}:${f.lineNumber}` : ''}`.trim() : '?';
+    const dt = (p.timeDeltas[i] ?? 0) / 1000;
+    total += dt;
+    self.set(key, (self.get(key) ?? 0) + dt);
+  });
+  const top = [...self.entries()].filter(([k]) => k !== '(idle)' && k !== '(program)').sort((a, b) => b[1] - a[1]).slice(0, 20);
+  printTable('Where the stream\'s time goes (CPU profile, self time)', ['function', 'ms', '%'], top.map(([k, ms]) => [k.slice(0, 90), num(ms, 0), num((100 * ms) / total, 1)]), [
+    `(program) ${num(self.get('(program)') ?? 0, 0)} ms, (idle) ${num(self.get('(idle)') ?? 0, 0)} ms of ${num(total, 0)} ms sampled`,
+  ]);
 }

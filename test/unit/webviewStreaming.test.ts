@@ -121,8 +121,8 @@ const cases: Record<string, string> = {
 describe('webview: incremental rendering equals a one-shot render', () => {
   it('every case, split in two at many positions', () => {
     for (const [name, text] of Object.entries(cases)) {
-      // About 15 cut points per case (every position takes a minute on a shared 2-core machine).
-      const step = Math.max(1, Math.floor(text.length / 15));
+      // About 10 cut points per case (every position takes minutes on a shared 2-core machine).
+      const step = Math.max(1, Math.floor(text.length / 10));
       for (let cut = 0; cut <= text.length; cut += step) {
         const { streamed, oneShot } = streamAndCompare(text, {
           deltas: [text.slice(0, cut), text.slice(cut)].filter((d) => d !== ''),
@@ -137,7 +137,7 @@ describe('webview: incremental rendering equals a one-shot render', () => {
 
   it('every case, in 1-4 character deltas with frames at random points, typewriter on and off', () => {
     for (const [name, text] of Object.entries(cases)) {
-      for (let seed = 1; seed <= 12; seed++) {
+      for (let seed = 1; seed <= 6; seed++) {
         const r = rng(seed * 7919 + text.length);
         const deltas: string[] = [];
         for (let i = 0; i < text.length; ) {

@@ -277,6 +277,12 @@ describe('webview: chat controls', () => {
     (h.doc.querySelector('.turn-answer') as unknown as { dispatchEvent(e: unknown): void }).dispatchEvent(new h.window.MouseEvent('click', { bubbles: true }));
     h.frame();
     assert.equal(md.textContent!.trim(), text.trim());
+    // The paragraph goes on streaming after the skip: still one paragraph, not one cut where the click was.
+    h.event('t1', { kind: 'text.delta', id: 'm1', delta: 'and more words' });
+    h.frame();
+    h.frame(1000);
+    assert.equal((h.doc.querySelectorAll('.md-text p') as unknown as ArrayLike<unknown>).length, 1);
+    assert.ok(md.textContent!.trim().endsWith('and more words'));
   });
 });
 

@@ -88,7 +88,12 @@ export class TextView {
     this.typewriter.push(text.length, now);
   }
 
-  /** Show everything at the next frame (typewriter off, run finished). */
+  /** Show what has arrived at the next frame (typewriter off, a click to skip); more may still come. */
+  showNow(): void {
+    this.typewriter.finish();
+  }
+
+  /** The text is final: show everything at the next frame (run finished). */
   finish(): void {
     this.complete = true;
     this.typewriter.finish();

@@ -184,7 +184,7 @@ export class TurnView {
   showAll(): void {
     for (const v of this.views.values()) {
       if (v instanceof TextView) {
-        v.finish();
+        v.showNow();
         this.dirty.add(v);
       }
     }
