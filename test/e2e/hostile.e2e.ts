@@ -103,7 +103,7 @@ async function cspReport(frame: Frame): Promise<{ listener: NonNullable<Window['
 test('hostile content and secrets: the corpus through every channel, lying links, hidden characters, the key nowhere', async () => {
   const key = `sk-proj-${randomBytes(24).toString('hex')}`;
   const runs = keyRuns(key);
-  await withTutor({ name: 'hostile', env: { OPENAI_API_KEY: key }, timeoutMs: 30_000 }, async (vs, server) => {
+  await withTutor({ name: 'hostile', env: { OPENAI_API_KEY: key }, timeoutMs: 90_000, settings: { 'editor.unusualLineTerminators': 'off' } }, async (vs, server) => {
     const canaryBase = `${server.origin}/__canary`;
     const payloads = loadPayloads(canaryBase).map((p) => p.payload);
     await vs.context.addInitScript(watchFrame);
