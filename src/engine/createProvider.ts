@@ -6,6 +6,7 @@ import type { ResponsesProviderOptions } from './providers/responses/responsesPr
 import { AssistantsProvider } from './providers/assistants/assistantsProvider';
 import { ChatProvider } from './providers/chat/chatProvider';
 import { ResponsesProvider } from './providers/responses/responsesProvider';
+import { redactSecrets } from './errors';
 
 export const defaultModel = 'gpt-5-mini';
 
@@ -28,14 +29,29 @@ export function baseUrlProblem(url: string): string | undefined {
 export function createProvider(config: ProviderConfig): Provider {
   switch (config.protocol) {
     case 'responses':
-      return new ResponsesProvider(config);
+      return withRedactedErrors(new ResponsesProvider(config), config.apiKey);
     case 'assistants':
-      return new AssistantsProvider(config);
+      return withRedactedErrors(new AssistantsProvider(config), config.apiKey);
     case 'chat':
-      return new ChatProvider(config);
+      return withRedactedErrors(new ChatProvider(config), config.apiKey);
     default: {
       const never: never = config.protocol;
       throw new Error(`unknown protocol ${String(never)}`);
     }
   }
+}
+
+/**
+ * Stopgap (issue 9, websec): a failed run's message from the stream itself (`response.failed`) reached the learner
+ * with the key unredacted. Every error a provider yields passes here. The engine's own key redaction supersedes this.
+ */
+function withRedactedErrors(inner: Provider, apiKey: string | undefined): Provider {
+  return {
+    protocol: inner.protocol,
+    async *stream(request, signal) {
+      for await (const e of inner.stream(request, signal)) {
+        yield e.kind === 'run.finished' && e.error ? { ...e, error: { ...e.error, message: redactSecrets(e.error.message, apiKey) } } : e;
+      }
+    },
+  };
 }

@@ -87,5 +87,13 @@ export function isAbortError(e: unknown, signal?: AbortSignal): boolean {
 export function redactSecrets(message: string, apiKey?: string): string {
   let out = message;
   if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('***');
-  return out.replace(/\b(sk-[A-Za-z0-9_*-]{2,}|sk_[A-Za-z0-9_*-]{8,}|Bearer\s+\S+)/g, '***');
+  out = out.replace(/\b(sk-[A-Za-z0-9_*-]{2,}|sk_[A-Za-z0-9_*-]{8,}|Bearer\s+\S+)/g, '***');
+  // A masked or partial echo (`AbCdEf****…`) still carries a run of the key: remove any 8 characters of it in a row.
+  if (apiKey && apiKey.length >= 8 && out.length >= 8) {
+    for (let i = 0; i + 8 <= apiKey.length; i++) {
+      const run = apiKey.slice(i, i + 8);
+      if (out.includes(run)) out = out.split(run).join('***');
+    }
+  }
+  return out;
 }
