@@ -8,7 +8,8 @@ import { baseUrlProblem, createProvider, defaultModel } from './engine/createPro
 import { type Protocol, protocols } from './engine/provider';
 import { RunStream } from './engine/runStream';
 import type { CodeOutput } from './shared/events';
-import { base64ByteLength, toTranscriptJson } from './shared/transcript';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { base64ByteLength, reduce, type RunTranscript, toTranscriptJson } from './shared/transcript';
 
 const msg = cliMessages();
 
@@ -18,6 +19,8 @@ interface CliArgs {
   baseUrl?: string;
   model: string;
   transcript: boolean;
+  connectTimeoutMs?: number;
+  idleTimeoutMs?: number;
 }
 
 class UsageError extends Error {}
@@ -30,6 +33,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let baseUrl = env.OPENAI_BASE_URL || undefined;
   let model = env.CODE_TUTOR_MODEL || defaultModel;
   let transcript = false;
+  let connectTimeoutMs: number | undefined;
+  let idleTimeoutMs: number | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -54,6 +59,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
       case '--transcript':
         transcript = true;
         break;
+      case '--connect-timeout':
+      case '--idle-timeout': {
+        const v = value();
+        const secs = Number(v);
+        if (!Number.isFinite(secs) || secs <= 0) throw new UsageError(format(msg.badSeconds, flag, v));
+        if (flag === '--connect-timeout') connectTimeoutMs = secs * 1000;
+        else idleTimeoutMs = secs * 1000;
+        break;
+      }
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -68,7 +82,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     const problem = baseUrlProblem(baseUrl);
     if (problem) throw new UsageError(problem);
   }
-  return { question, protocol, baseUrl, model, transcript };
+  return { question, protocol, baseUrl, model, transcript, connectTimeoutMs, idleTimeoutMs };
 }
 
 function describeOutput(o: CodeOutput): string {
@@ -94,7 +108,15 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let provider;
   try {
-    provider = createProvider({ protocol: args.protocol, apiKey, baseUrl: args.baseUrl, model: args.model });
+    provider = createProvider({
+      protocol: args.protocol,
+      apiKey,
+      baseUrl: args.baseUrl,
+      model: args.model,
+      connectTimeoutMs: args.connectTimeoutMs,
+      idleTimeoutMs: args.idleTimeoutMs,
+      ...proxied(process.env),
+    });
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
@@ -103,11 +125,18 @@ async function main(argv: readonly string[]): Promise<number> {
   const run = RunStream.start(provider, { question: { text: args.question } });
   let interrupted = false;
   const onSigint = () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C leaves at once
+    if (interrupted) {
+      // A second Ctrl-C leaves at once (the cancel request may still be on its way), with what arrived.
+      report(reduce(run.transcript, { kind: 'run.finished', status: 'cancelled' }));
+      process.exit(130);
+    }
     interrupted = true;
     run.abort();
   };
   process.on('SIGINT', onSigint);
+  run.on('event', (e) => {
+    if (e.kind === 'run.retrying') process.stderr.write(`${format(msg.retrying, e.reason, String(Math.max(1, Math.round(e.delayMs / 1000))), String(e.attempt))}\n`);
+  });
 
   if (!args.transcript) {
     const out = process.stdout;
@@ -121,7 +150,10 @@ async function main(argv: readonly string[]): Promise<number> {
       if (!atLineStart) write('\n');
     };
     run
-      .on('textCreated', () => newline())
+      .on('textCreated', (t) => {
+        newline();
+        if (t.refusal) write(`${msg.refusal}\n`);
+      })
       .on('textDelta', (d) => write(d))
       .on('codeCreated', (c) => {
         newline();
@@ -140,19 +172,34 @@ async function main(argv: readonly string[]): Promise<number> {
       });
   }
 
+  const report = (t: RunTranscript): void => {
+    if (args.transcript) {
+      process.stdout.write(`${JSON.stringify(toTranscriptJson(t))}\n`);
+    } else {
+      if (t.items.length) process.stdout.write('\n');
+      if (t.status === 'cancelled') process.stderr.write(`${interrupted ? msg.stopped : msg.cancelledByServer}\n`);
+      if (t.status === 'incomplete') process.stderr.write(`${format(msg.incomplete, t.reason ?? '')}\n`);
+    }
+    if (t.error) process.stderr.write(`${format(msg.error[t.error.kind], t.error.message)}\n`);
+  };
   const t = await run.done();
   process.off('SIGINT', onSigint);
-  if (args.transcript) {
-    process.stdout.write(`${JSON.stringify(toTranscriptJson(t))}\n`);
-  } else {
-    if (t.items.length) process.stdout.write('\n');
-    if (t.status === 'cancelled') process.stderr.write(`${msg.stopped}\n`);
-    if (t.status === 'incomplete') process.stderr.write(`${format(msg.incomplete, t.reason ?? '')}\n`);
-  }
-  if (t.error) process.stderr.write(`${format(msg.error[t.error.kind], t.error.message)}\n`);
+  report(t);
   if (t.status === 'completed') return 0;
-  if (t.status === 'cancelled') return 130;
+  // 130 is for Ctrl-C; a run the server cancelled is a failure like any other.
+  if (t.status === 'cancelled' && interrupted) return 130;
   return 1;
+}
+
+/**
+ * undici's proxy agent, with undici's own fetch (a dispatcher must match its fetch), when HTTPS_PROXY / HTTP_PROXY
+ * (and NO_PROXY) are set: Node's fetch ignores them. The extension needs none of this: VS Code routes the extension
+ * host's fetch through `http.proxy`.
+ */
+function proxied(env: NodeJS.ProcessEnv): { dispatcher?: unknown; fetch?: typeof fetch } {
+  const set = (k: string) => Boolean(env[k] || env[k.toLowerCase()]);
+  if (!set('HTTPS_PROXY') && !set('HTTP_PROXY')) return {};
+  return { dispatcher: new EnvHttpProxyAgent(), fetch: undiciFetch as unknown as typeof fetch };
 }
 
 if (require.main === module) {

@@ -6,8 +6,10 @@ const en = {
   --base-url     server base URL, same form as OPENAI_BASE_URL (default: $OPENAI_BASE_URL, else OpenAI)
   --model        model name (default: $CODE_TUTOR_MODEL, else %s)
   --transcript   print only one line of JSON when the run ends
+  --connect-timeout S   give up when the server sends no answer for S seconds (default 30)
+  --idle-timeout S      give up when a started answer stalls for S seconds (default 120)
 
-The API key is read from OPENAI_API_KEY.`,
+The API key is read from OPENAI_API_KEY. HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured.`,
   noKey: 'No API key: set the OPENAI_API_KEY environment variable.',
   noQuestion: 'Ask a question: code-tutor ask "<question>".',
   unknownOption: 'Unknown option %s.',
@@ -20,6 +22,8 @@ The API key is read from OPENAI_API_KEY.`,
   bytes: 'bytes',
   tool: 'tool',
   stopped: '[stopped — the run was cancelled; what arrived is kept above]',
+  cancelledByServer: '[the server cancelled the run; what arrived is kept above]',
+  badSeconds: 'Option %s needs a number of seconds, not "%s".',
   incomplete: '[the answer is incomplete: %s]',
   error: {
     auth: 'The server rejected the API key (%s). Check OPENAI_API_KEY.',
@@ -52,8 +56,10 @@ const zhCn: Messages = {
   --base-url     服务器基础 URL，格式同 OPENAI_BASE_URL（默认: $OPENAI_BASE_URL，否则为 OpenAI）
   --model        模型名称（默认: $CODE_TUTOR_MODEL，否则为 %s）
   --transcript   运行结束时只输出一行 JSON
+  --connect-timeout S   服务器 S 秒内没有应答则放弃（默认 30）
+  --idle-timeout S      已开始的回答停顿 S 秒则放弃（默认 120）
 
-API 密钥从 OPENAI_API_KEY 读取。`,
+API 密钥从 OPENAI_API_KEY 读取。支持 HTTPS_PROXY / HTTP_PROXY / NO_PROXY。`,
   noKey: '没有 API 密钥: 请设置环境变量 OPENAI_API_KEY。',
   noQuestion: '请提出问题: code-tutor ask "<问题>"。',
   unknownOption: '未知选项 %s。',
@@ -66,6 +72,8 @@ API 密钥从 OPENAI_API_KEY 读取。`,
   bytes: '字节',
   tool: '工具',
   stopped: '[已停止 — 运行已取消；已收到的内容保留在上方]',
+  cancelledByServer: '[服务器取消了这次运行；已收到的内容保留在上方]',
+  badSeconds: '选项 %s 需要一个秒数，而不是 "%s"。',
   incomplete: '[回答不完整: %s]',
   error: {
     auth: '服务器拒绝了 API 密钥（%s）。请检查 OPENAI_API_KEY。',

@@ -1,13 +1,15 @@
 /** Build the provider a configuration names. Shared by the extension and the CLI. */
+import type { NetOptions } from './net/guardedFetch';
 import type { Protocol, Provider } from './provider';
 import type { AssistantsProviderOptions } from './providers/assistants/assistantsProvider';
 import type { ResponsesProviderOptions } from './providers/responses/responsesProvider';
 import { AssistantsProvider } from './providers/assistants/assistantsProvider';
 import { ResponsesProvider } from './providers/responses/responsesProvider';
+import { redactEvents } from './redaction';
 
 export const defaultModel = 'gpt-5-mini';
 
-export interface ProviderConfig extends ResponsesProviderOptions, AssistantsProviderOptions {
+export interface ProviderConfig extends ResponsesProviderOptions, AssistantsProviderOptions, NetOptions {
   readonly protocol: Protocol;
 }
 
@@ -23,7 +25,7 @@ export function baseUrlProblem(url: string): string | undefined {
   return undefined;
 }
 
-export function createProvider(config: ProviderConfig): Provider {
+function protocolProvider(config: ProviderConfig): Provider {
   switch (config.protocol) {
     case 'responses':
       return new ResponsesProvider(config);
@@ -34,4 +36,16 @@ export function createProvider(config: ProviderConfig): Provider {
       throw new Error(`unknown protocol ${String(never)}`);
     }
   }
+}
+
+/**
+ * The provider a configuration names, with the key redacted from every event it yields (the one place where a
+ * server's words leave the engine: chat, logs, stored chats and the CLI all read these events).
+ */
+export function createProvider(config: ProviderConfig): Provider {
+  const inner = protocolProvider(config);
+  return {
+    protocol: inner.protocol,
+    stream: (request, signal) => redactEvents(inner.stream(request, signal), config.apiKey),
+  };
 }
