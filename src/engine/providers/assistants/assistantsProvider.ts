@@ -95,6 +95,7 @@ export class AssistantsProvider implements Provider {
       let messages: AsyncIterable<SseMessage> = start ? this.messagesOf(start) : this.poll(await this.createPolledRun(threadId, runBody, content, signal), signal);
 
       let recovered = false;
+      let firstBreak: unknown;
       for (let round = 0; ; round++) {
         let action: Extract<MapperEvent, { kind: 'run.requires_action' }> | undefined;
         for (;;) {
@@ -128,13 +129,19 @@ export class AssistantsProvider implements Provider {
           // The stream broke, or ended before the run did. The run goes on on the server: follow it there (once),
           // through the same mapper, so what was shown is neither lost nor repeated.
           if (recovered || !threadId || !runId) {
-            if (broke !== undefined) throw broke;
+            // The first break is what the learner must hear about, not a failed attempt to recover from it.
+            if (broke !== undefined || firstBreak !== undefined) throw firstBreak ?? broke;
             break;
           }
           recovered = true;
-          const tIdNow = threadId;
-          const rIdNow = runId;
-          messages = this.poll(await client.retrieveRun(tIdNow, rIdNow, signal), signal, 60);
+          firstBreak = broke;
+          try {
+            messages = this.poll(await client.retrieveRun(threadId, runId, signal), signal, 60);
+          } catch (e) {
+            if (isAbortError(e, signal)) throw e;
+            if (broke !== undefined) throw broke;
+            break;
+          }
         }
         if (signal?.aborted) throw signal.reason ?? new Error('aborted');
         if (finished) return;
