@@ -13,7 +13,8 @@ import { type Protocol, protocols } from './engine/provider';
 import type { LocalInterpreter } from './engine/interpreter/localInterpreter';
 import { RunStream } from './engine/runStream';
 import type { CodeOutput } from './shared/events';
-import { base64ByteLength, toTranscriptJson } from './shared/transcript';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
+import { base64ByteLength, itemById, reduce, type RunTranscript, toTranscriptJson } from './shared/transcript';
 import { type CourseProblem, type CourseRules, defaultRules, effectiveMode, maxCourseFileBytes, parseCourseRules } from './tutor/courseRules';
 import { isTutorMode, type TutorMode } from './tutor/modes';
 import { guardedProvider, tutorRequest } from './tutor/tutorRun';
@@ -31,6 +32,8 @@ interface CliArgs {
   /** hosted: the server's code interpreter (chat has none: there it means local); local: run_python here; off: none. */
   interpreter: 'hosted' | 'local' | 'off';
   localInterpreter: LocalInterpreterKind;
+  connectTimeoutMs?: number;
+  idleTimeoutMs?: number;
 }
 
 class UsageError extends Error {}
@@ -47,6 +50,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let course: string | undefined;
   let interpreter: CliArgs['interpreter'] | undefined;
   let localInterpreter: LocalInterpreterKind = 'pyodide';
+  let connectTimeoutMs: number | undefined;
+  let idleTimeoutMs: number | undefined;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -92,6 +97,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
         localInterpreter = v as LocalInterpreterKind;
         break;
       }
+      case '--connect-timeout':
+      case '--idle-timeout': {
+        const v = value();
+        const secs = Number(v);
+        if (!Number.isFinite(secs) || secs <= 0) throw new UsageError(format(msg.badSeconds, flag, v));
+        if (flag === '--connect-timeout') connectTimeoutMs = secs * 1000;
+        else idleTimeoutMs = secs * 1000;
+        break;
+      }
       case '--help':
       case '-h':
         throw new UsageError('');
@@ -106,7 +120,19 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     const problem = baseUrlProblem(baseUrl);
     if (problem) throw new UsageError(problem);
   }
-  return { question, protocol, baseUrl, model, transcript, mode, course, interpreter: interpreter ?? (protocol === 'chat' ? 'local' : 'hosted'), localInterpreter };
+  return {
+    question,
+    protocol,
+    baseUrl,
+    model,
+    transcript,
+    mode,
+    course,
+    interpreter: interpreter ?? (protocol === 'chat' ? 'local' : 'hosted'),
+    localInterpreter,
+    connectTimeoutMs,
+    idleTimeoutMs,
+  };
 }
 
 function problemText(p: CourseProblem): string {
@@ -174,7 +200,15 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let provider;
   try {
-    provider = createProvider({ protocol: args.protocol, apiKey, baseUrl: args.baseUrl, model: args.model });
+    provider = createProvider({
+      protocol: args.protocol,
+      apiKey,
+      baseUrl: args.baseUrl,
+      model: args.model,
+      connectTimeoutMs: args.connectTimeoutMs,
+      idleTimeoutMs: args.idleTimeoutMs,
+      ...proxied(process.env),
+    });
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
@@ -201,11 +235,18 @@ async function main(argv: readonly string[]): Promise<number> {
   );
   let interrupted = false;
   const onSigint = () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C leaves at once
+    if (interrupted) {
+      // A second Ctrl-C leaves at once (the cancel request may still be on its way), with what arrived.
+      report(reduce(run.transcript, { kind: 'run.finished', status: 'cancelled' }));
+      process.exit(130);
+    }
     interrupted = true;
     run.abort();
   };
   process.on('SIGINT', onSigint);
+  run.on('event', (e) => {
+    if (e.kind === 'run.retrying') process.stderr.write(`${format(msg.retrying, e.reason, String(Math.max(1, Math.round(e.delayMs / 1000))), String(e.attempt))}\n`);
+  });
 
   if (!args.transcript) {
     const out = process.stdout;
@@ -220,7 +261,10 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     const printedCode = new Map<string, number>();
     run
-      .on('textCreated', () => newline())
+      .on('textCreated', (t) => {
+        newline();
+        if (t.refusal) write(`${msg.refusal}\n`);
+      })
       .on('textDelta', (d) => write(d))
       .on('codeCreated', (c) => {
         newline();
@@ -228,7 +272,7 @@ async function main(argv: readonly string[]): Promise<number> {
       })
       .on('event', (e, snapshot) => {
         if (e.kind === 'thinking.delta') {
-          const item = snapshot.items.find((i) => i.id === e.id);
+          const item = itemById(snapshot, e.id);
           if (item?.type === 'thinking' && item.text === e.delta) {
             newline();
             write(`── ${msg.thinking} ──\n`);
@@ -261,20 +305,35 @@ async function main(argv: readonly string[]): Promise<number> {
       });
   }
 
+  const report = (t: RunTranscript): void => {
+    if (args.transcript) {
+      process.stdout.write(`${JSON.stringify(toTranscriptJson(t))}\n`);
+    } else {
+      if (t.items.length) process.stdout.write('\n');
+      if (t.status === 'cancelled') process.stderr.write(`${interrupted ? msg.stopped : msg.cancelledByServer}\n`);
+      if (t.status === 'incomplete') process.stderr.write(`${format(msg.incomplete, t.reason ?? '')}\n`);
+    }
+    if (t.error) process.stderr.write(`${format(msg.error[t.error.kind], t.error.message)}\n`);
+  };
   const t = await run.done();
   process.off('SIGINT', onSigint);
   local?.dispose();
-  if (args.transcript) {
-    process.stdout.write(`${JSON.stringify(toTranscriptJson(t))}\n`);
-  } else {
-    if (t.items.length) process.stdout.write('\n');
-    if (t.status === 'cancelled') process.stderr.write(`${msg.stopped}\n`);
-    if (t.status === 'incomplete') process.stderr.write(`${format(msg.incomplete, t.reason ?? '')}\n`);
-  }
-  if (t.error) process.stderr.write(`${format(msg.error[t.error.kind], t.error.message)}\n`);
+  report(t);
   if (t.status === 'completed') return 0;
-  if (t.status === 'cancelled') return 130;
+  // 130 is for Ctrl-C; a run the server cancelled is a failure like any other.
+  if (t.status === 'cancelled' && interrupted) return 130;
   return 1;
+}
+
+/**
+ * undici's proxy agent, with undici's own fetch (a dispatcher must match its fetch), when HTTPS_PROXY / HTTP_PROXY
+ * (and NO_PROXY) are set: Node's fetch ignores them. The extension needs none of this: VS Code routes the extension
+ * host's fetch through `http.proxy`.
+ */
+function proxied(env: NodeJS.ProcessEnv): { dispatcher?: unknown; fetch?: typeof fetch } {
+  const set = (k: string) => Boolean(env[k] || env[k.toLowerCase()]);
+  if (!set('HTTPS_PROXY') && !set('HTTP_PROXY')) return {};
+  return { dispatcher: new EnvHttpProxyAgent(), fetch: undiciFetch as unknown as typeof fetch };
 }
 
 if (require.main === module) {

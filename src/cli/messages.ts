@@ -13,8 +13,10 @@ const en = {
   --transcript   print only one line of JSON when the run ends
   --mode         explain | hint | review (default: the course's defaultMode, else explain)
   --course       a course rules file (.codetutor.json)
+  --connect-timeout S   give up when the server sends no answer for S seconds (default 30)
+  --idle-timeout S      give up when a started answer stalls for S seconds (default 120)
 
-The API key is read from OPENAI_API_KEY.`,
+The API key is read from OPENAI_API_KEY. HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured.`,
   noKey: 'No API key: set the OPENAI_API_KEY environment variable.',
   noQuestion: 'Ask a question: code-tutor ask "<question>".',
   unknownOption: 'Unknown option %s.',
@@ -32,6 +34,8 @@ The API key is read from OPENAI_API_KEY.`,
   bytes: 'bytes',
   tool: 'tool',
   stopped: '[stopped — the run was cancelled; what arrived is kept above]',
+  cancelledByServer: '[the server cancelled the run; what arrived is kept above]',
+  badSeconds: 'Option %s needs a number of seconds, not "%s".',
   incomplete: '[the answer is incomplete: %s]',
   badMode: 'Unknown mode "%s": use explain, hint or review.',
   modeNotAllowed: 'The course does not allow %s mode; it allows: %s.',
@@ -83,8 +87,10 @@ const zhCn: Messages = {
   --transcript   运行结束时只输出一行 JSON
   --mode         explain | hint | review（默认: 课程的 defaultMode，否则为 explain）
   --course       课程规则文件（.codetutor.json）
+  --connect-timeout S   服务器 S 秒内没有应答则放弃（默认 30）
+  --idle-timeout S      已开始的回答停顿 S 秒则放弃（默认 120）
 
-API 密钥从 OPENAI_API_KEY 读取。`,
+API 密钥从 OPENAI_API_KEY 读取。支持 HTTPS_PROXY / HTTP_PROXY / NO_PROXY。`,
   noKey: '没有 API 密钥: 请设置环境变量 OPENAI_API_KEY。',
   noQuestion: '请提出问题: code-tutor ask "<问题>"。',
   unknownOption: '未知选项 %s。',
@@ -102,6 +108,8 @@ API 密钥从 OPENAI_API_KEY 读取。`,
   bytes: '字节',
   tool: '工具',
   stopped: '[已停止 — 运行已取消；已收到的内容保留在上方]',
+  cancelledByServer: '[服务器取消了这次运行；已收到的内容保留在上方]',
+  badSeconds: '选项 %s 需要一个秒数，而不是 "%s"。',
   incomplete: '[回答不完整: %s]',
   badMode: '未知模式 "%s": 请使用 explain、hint 或 review。',
   modeNotAllowed: '课程不允许 %s 模式；允许的模式: %s。',

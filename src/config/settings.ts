@@ -15,6 +15,8 @@ export interface TutorSettings {
   readonly model: string;
   readonly assistantId?: string;
   readonly typewriter: boolean;
+  readonly connectTimeoutSeconds: number;
+  readonly idleTimeoutSeconds: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): TutorSettings {
@@ -31,7 +33,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): TutorSetting
     model: c.get<string>('model')?.trim() || preset.defaultModel,
     assistantId: c.get<string>('assistantId')?.trim() || undefined,
     typewriter: c.get<boolean>('typewriter', true),
+    connectTimeoutSeconds: positive(c.get<number>('connectTimeoutSeconds'), 30),
+    idleTimeoutSeconds: positive(c.get<number>('idleTimeoutSeconds'), 120),
   };
+}
+
+function positive(v: number | undefined, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
 /** What createProvider needs, given the settings and the key. */
@@ -44,6 +52,8 @@ export function providerConfig(s: TutorSettings, apiKey: string): ProviderConfig
     model: s.model,
     assistantId: s.assistantId,
     instructionsAsMessage: preset.instructionsAsMessage,
+    connectTimeoutMs: s.connectTimeoutSeconds * 1000,
+    idleTimeoutMs: s.idleTimeoutSeconds * 1000,
     ...(preset.keyHeader ? { headers: { [preset.keyHeader]: apiKey } } : {}),
   };
 }

@@ -1,4 +1,5 @@
 /** Build the provider a configuration names. Shared by the extension and the CLI. */
+import type { NetOptions } from './net/guardedFetch';
 import type { Protocol, Provider } from './provider';
 import type { AssistantsProviderOptions } from './providers/assistants/assistantsProvider';
 import type { ChatProviderOptions } from './providers/chat/chatProvider';
@@ -6,11 +7,11 @@ import type { ResponsesProviderOptions } from './providers/responses/responsesPr
 import { AssistantsProvider } from './providers/assistants/assistantsProvider';
 import { ChatProvider } from './providers/chat/chatProvider';
 import { ResponsesProvider } from './providers/responses/responsesProvider';
-import { redactSecrets } from './errors';
+import { redactEvents } from './redaction';
 
 export const defaultModel = 'gpt-5-mini';
 
-export interface ProviderConfig extends ResponsesProviderOptions, AssistantsProviderOptions, ChatProviderOptions {
+export interface ProviderConfig extends ResponsesProviderOptions, AssistantsProviderOptions, ChatProviderOptions, NetOptions {
   readonly protocol: Protocol;
 }
 
@@ -26,14 +27,14 @@ export function baseUrlProblem(url: string): string | undefined {
   return undefined;
 }
 
-export function createProvider(config: ProviderConfig): Provider {
+function protocolProvider(config: ProviderConfig): Provider {
   switch (config.protocol) {
     case 'responses':
-      return withRedactedErrors(new ResponsesProvider(config), config.apiKey);
+      return new ResponsesProvider(config);
     case 'assistants':
-      return withRedactedErrors(new AssistantsProvider(config), config.apiKey);
+      return new AssistantsProvider(config);
     case 'chat':
-      return withRedactedErrors(new ChatProvider(config), config.apiKey);
+      return new ChatProvider(config);
     default: {
       const never: never = config.protocol;
       throw new Error(`unknown protocol ${String(never)}`);
@@ -42,16 +43,13 @@ export function createProvider(config: ProviderConfig): Provider {
 }
 
 /**
- * Stopgap (issue 9, websec): a failed run's message from the stream itself (`response.failed`) reached the learner
- * with the key unredacted. Every error a provider yields passes here. The engine's own key redaction supersedes this.
+ * The provider a configuration names, with the key redacted from every event it yields (the one place where a
+ * server's words leave the engine: chat, logs, stored chats and the CLI all read these events).
  */
-function withRedactedErrors(inner: Provider, apiKey: string | undefined): Provider {
+export function createProvider(config: ProviderConfig): Provider {
+  const inner = protocolProvider(config);
   return {
     protocol: inner.protocol,
-    async *stream(request, signal) {
-      for await (const e of inner.stream(request, signal)) {
-        yield e.kind === 'run.finished' && e.error ? { ...e, error: { ...e.error, message: redactSecrets(e.error.message, apiKey) } } : e;
-      }
-    },
+    stream: (request, signal) => redactEvents(inner.stream(request, signal), config.apiKey),
   };
 }

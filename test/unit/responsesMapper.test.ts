@@ -552,7 +552,7 @@ describe('ResponsesMapper robustness', () => {
       t.items.map((i) => (i.type === 'code' ? i.status : i.type)),
       ['done', 'failed'],
     );
-    assert.deepEqual(mapAll([]), [{ kind: 'run.finished', status: 'failed', error: { kind: 'protocol', message: 'The stream ended before the run finished.' } }]);
+    assert.deepEqual(mapAll([]), [{ kind: 'run.finished', status: 'failed', error: { kind: 'protocol', message: 'The server answered with an empty stream: no events at all.' } }]);
   });
 
   it('response.incomplete finishes as incomplete with its reason', () => {

@@ -9,6 +9,7 @@
 import type { RunError } from '../../../shared/events';
 import { errorFromHttp } from '../../errors';
 import type { SseMessage } from '../../mapperEvents';
+import { guardedFetch, type NetOptions } from '../../net/guardedFetch';
 import { readSse } from '../../sse';
 
 export type Json = Record<string, unknown>;
@@ -19,8 +20,10 @@ export interface AssistantsClientOptions {
   readonly baseUrl?: string;
   /** Extra headers some gateways want. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** For tests; defaults to the global fetch. */
+  /** For tests; defaults to the global fetch (which VS Code routes through its proxy settings). */
   readonly fetch?: typeof fetch;
+  /** Timeouts, line cap, proxy dispatcher (see guardedFetch). */
+  readonly net?: NetOptions;
 }
 
 export const defaultAssistantsBaseUrl = 'https://api.openai.com/v1';
@@ -36,13 +39,23 @@ export class AssistantsHttpError extends Error {
     readonly param?: string,
     /** The body as the server sent it (possibly not JSON). */
     readonly body?: string,
+    /** The response headers (Retry-After …), for the retry policy. */
+    readonly headers?: Headers,
+    /** False when the body was not the API's JSON error: `message` is then ours, and the body is summarised. */
+    readonly fromServer = true,
   ) {
     super(message);
   }
 
   /** The run error a person can act on. */
   toRunError(): RunError {
-    return errorFromHttp({ status: this.status, message: this.message, code: this.code ?? null, type: this.type ?? null });
+    return errorFromHttp({
+      status: this.status,
+      message: this.fromServer ? this.message : '',
+      code: this.code ?? null,
+      type: this.type ?? null,
+      body: this.body,
+    });
   }
 
   /** The server does not stream runs: the caller can create the run without `stream` and poll it. */
@@ -86,7 +99,7 @@ export class AssistantsClient {
 
   constructor(private readonly options: AssistantsClientOptions) {
     this.base = (options.baseUrl ?? defaultAssistantsBaseUrl).replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.fetchImpl = guardedFetch(options.fetch, options.net);
   }
 
   // ---- assistants, threads, messages ----
@@ -236,7 +249,7 @@ async function httpError(res: Response): Promise<AssistantsHttpError> {
   } catch {
     // not JSON: a proxy's HTML page, say
   }
-  return new AssistantsHttpError(res.status, message ?? `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, code, type, param, text);
+  return new AssistantsHttpError(res.status, message ?? `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, code, type, param, text, res.headers, message !== undefined);
 }
 
 function enc(id: string): string {

@@ -6,6 +6,8 @@
  */
 import type { StreamEvent } from '../../../shared/events';
 import { isAbortError, networkError, redactSecrets } from '../../errors';
+import type { NetOptions } from '../../net/guardedFetch';
+import { defaultRetryPolicy, type RetryPolicy, withRetries } from '../../net/retryPolicy';
 import { FileResolver, readCapped } from '../../files';
 import type { MapperEvent, SseMessage } from '../../mapperEvents';
 import { type ConnectionOptions, type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
@@ -19,7 +21,11 @@ export interface AssistantsProviderOptions extends ConnectionOptions {
   /** Poll interval for the create-and-poll fallback. */
   readonly pollIntervalMs?: number;
   readonly fetch?: typeof fetch;
+  readonly retryPolicy?: RetryPolicy;
 }
+
+/** How long a Stop waits for the server to confirm the cancel before the run ends anyway. */
+export const cancelTimeoutMs = 1500;
 
 const terminalRunStatuses = new Set(['completed', 'incomplete', 'failed', 'cancelled', 'expired', 'requires_action']);
 
@@ -46,8 +52,8 @@ export class AssistantsProvider implements Provider {
   readonly protocol = 'assistants' as const;
   private readonly client: AssistantsClient;
 
-  constructor(private readonly options: AssistantsProviderOptions) {
-    this.client = new AssistantsClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, headers: options.headers, fetch: options.fetch });
+  constructor(private readonly options: AssistantsProviderOptions & NetOptions) {
+    this.client = new AssistantsClient({ apiKey: options.apiKey, baseUrl: options.baseUrl, headers: options.headers, fetch: options.fetch, net: options });
   }
 
   async *stream(request: RunRequest, signal?: AbortSignal): AsyncGenerator<StreamEvent, void, undefined> {
@@ -59,8 +65,11 @@ export class AssistantsProvider implements Provider {
     let runId: string | undefined;
     let finished = false;
 
+    // Requests before the stream are retried by the shared policy (429, 5xx, a reset connection), each wait shown.
+    const retry = { policy: this.options.retryPolicy ?? defaultRetryPolicy, signal };
     try {
-      const assistantId = request.conversation?.assistantId ?? this.options.assistantId ?? (await this.createAssistant(request, signal));
+      const assistantId =
+        request.conversation?.assistantId ?? this.options.assistantId ?? (yield* withRetries(() => this.createAssistant(request, signal), retry));
       const content = questionText(request.question);
       const runBody: Json = {
         assistant_id: assistantId,
@@ -68,17 +77,18 @@ export class AssistantsProvider implements Provider {
         ...(request.instructions ? { instructions: request.instructions } : {}),
         ...(request.codeInterpreter === false ? { tools: tools.map(functionSpec) } : {}),
       };
-      const startRun = async (): Promise<StreamStart> => {
-        if (threadId) {
-          await client.addMessage(threadId, { content }, signal);
-          return client.streamRun(threadId, runBody, signal);
+      const tId = threadId;
+      const startRun = async function* (): AsyncGenerator<StreamEvent, StreamStart> {
+        if (tId) {
+          yield* withRetries(() => client.addMessage(tId, { content }, signal), retry);
+          return yield* withRetries(() => client.streamRun(tId, runBody, signal), retry);
         }
-        return client.streamThreadAndRun({ ...runBody, thread: { messages: [{ role: 'user', content }] } }, signal);
+        return yield* withRetries(() => client.streamThreadAndRun({ ...runBody, thread: { messages: [{ role: 'user', content }] } }, signal), retry);
       };
 
       let start: StreamStart | undefined;
       try {
-        start = await startRun();
+        start = yield* startRun();
       } catch (e) {
         if (!(e instanceof AssistantsHttpError && e.refusesStreaming)) throw e;
       }
@@ -86,27 +96,54 @@ export class AssistantsProvider implements Provider {
       // The events of one stream, or of the polled snapshots when the server does not stream.
       let messages: AsyncIterable<SseMessage> = start ? this.messagesOf(start) : this.poll(await this.createPolledRun(threadId, runBody, content, signal), signal);
 
+      let recovered = false;
+      let firstBreak: unknown;
       for (let round = 0; ; round++) {
         let action: Extract<MapperEvent, { kind: 'run.requires_action' }> | undefined;
-        for await (const msg of messages) {
-          for (const m of mapper.map(msg)) {
-            if (m.kind === 'file.ref') {
-              yield* await files.resolve(m, signal);
-            } else if (m.kind === 'run.requires_action') {
-              action = m;
-            } else {
-              files.observe(m);
-              if (m.kind === 'run.started') {
-                threadId = m.threadId ?? threadId;
-                runId = m.runId ?? runId;
-                yield { ...m, assistantId };
-                continue;
+        for (;;) {
+          let broke: unknown;
+          try {
+            for await (const msg of messages) {
+              for (const m of mapper.map(msg)) {
+                if (m.kind === 'file.ref') {
+                  yield* await files.resolve(m, signal);
+                } else if (m.kind === 'run.requires_action') {
+                  action = m;
+                } else {
+                  files.observe(m);
+                  if (m.kind === 'run.started') {
+                    threadId = m.threadId ?? threadId;
+                    runId = m.runId ?? runId;
+                    yield { ...m, assistantId };
+                    continue;
+                  }
+                  if (m.kind === 'run.finished') finished = true;
+                  yield m;
+                }
               }
-              if (m.kind === 'run.finished') finished = true;
-              yield m;
+              if (finished || action) break;
             }
+          } catch (e) {
+            if (isAbortError(e, signal)) throw e;
+            broke = e;
           }
-          if (finished || action) break;
+          if (finished || action || signal?.aborted) break;
+          // The stream broke, or ended before the run did. The run goes on on the server: follow it there (once),
+          // through the same mapper, so what was shown is neither lost nor repeated.
+          if (recovered || !threadId || !runId) {
+            // The first break is what the learner must hear about, not a failed attempt to recover from it.
+            if (broke !== undefined || firstBreak !== undefined) throw firstBreak ?? broke;
+            break;
+          }
+          recovered = true;
+          firstBreak = broke;
+          try {
+            messages = this.poll(await client.retrieveRun(threadId, runId, signal), signal, 60);
+          } catch (e) {
+            if (isAbortError(e, signal)) throw e;
+            if (broke !== undefined) throw broke;
+            break;
+          }
         }
         if (signal?.aborted) throw signal.reason ?? new Error('aborted');
         if (finished) return;
@@ -122,7 +159,7 @@ export class AssistantsProvider implements Provider {
           return;
         }
         if (round >= (this.options.maxToolRounds ?? 8)) {
-          await client.cancelRun(tId, rId, AbortSignal.timeout(5000)).catch(() => undefined);
+          await client.cancelRun(tId, rId, AbortSignal.timeout(cancelTimeoutMs)).catch(() => undefined);
           yield { kind: 'run.finished', status: 'incomplete', reason: 'too many tool rounds' };
           return;
         }
@@ -142,7 +179,8 @@ export class AssistantsProvider implements Provider {
     } catch (e) {
       if (isAbortError(e, signal)) {
         // Stop means stop on the server too, not only on our socket.
-        if (threadId && runId) await this.client.cancelRun(threadId, runId, AbortSignal.timeout(5000)).catch(() => undefined);
+        // Bounded: a slow cancel endpoint must not hold the learner (or the CLI's exit) for long.
+        if (threadId && runId) await this.client.cancelRun(threadId, runId, AbortSignal.timeout(cancelTimeoutMs)).catch(() => undefined);
         yield { kind: 'run.finished', status: 'cancelled' };
         return;
       }
@@ -180,7 +218,7 @@ export class AssistantsProvider implements Provider {
    * Create + poll (the seeds' `Runs.wait` / `create_and_poll`): follow the run until it ends or needs action,
    * and turn what the server shows into the same messages a stream would carry, so one mapper serves both.
    */
-  private async *poll(run: Json, signal?: AbortSignal): AsyncGenerator<SseMessage> {
+  private async *poll(run: Json, signal?: AbortSignal, maxPolls = Infinity): AsyncGenerator<SseMessage> {
     const threadId = str(run.thread_id);
     const runId = str(run.id);
     if (!threadId || !runId) throw new AssistantsHttpError(200, 'the server returned a run without thread_id or id', undefined, 'protocol');
@@ -207,6 +245,7 @@ export class AssistantsProvider implements Provider {
         yield { event: `thread.run.${status}`, data: JSON.stringify(current) };
         return;
       }
+      if (--maxPolls <= 0) throw new Error('the run did not finish on the server in time after the stream was lost');
       await sleep(this.options.pollIntervalMs ?? 500, signal);
       current = await this.client.retrieveRun(threadId, runId, signal);
     }

@@ -12,7 +12,7 @@
  * - unknown event types, unknown item types, missing optional fields and extra vendor fields are ignored.
  */
 import type { CodeOutput, CodeStatus, RunError } from '../../../shared/events';
-import { kindFromCode } from '../../errors';
+import { errorFromStreamPayload } from '../../errors';
 import type { MapperEvent } from '../../mapperEvents';
 
 type Json = Record<string, unknown>;
@@ -82,14 +82,9 @@ function containerFileFromUrl(url: string): { containerId: string; fileId: strin
   return m ? { containerId: decodeURIComponent(m[1]), fileId: decodeURIComponent(m[2]) } : undefined;
 }
 
-/** A Responses error object (`error` event, `response.error`) to a RunError. */
+/** A Responses error object (`error` event, `response.error`) to a RunError: the same reading as the SDK path's. */
 function runError(e: Json | undefined, fallback: string): RunError {
-  const code = str(e?.code);
-  const type = str(e?.type);
-  const kind = kindFromCode(code, kindFromCode(type, 'server'));
-  const message = str(e?.message) || fallback;
-  const id = code ?? type;
-  return id ? { kind, message, code: id } : { kind, message };
+  return errorFromStreamPayload(e, fallback);
 }
 
 export class ResponsesMapper {
@@ -119,6 +114,9 @@ export class ResponsesMapper {
   private shown = false;
   /** Did the current response carry any text at all, shown or not? */
   private contentSeen = false;
+  /** Items announced (`output_item.added`) and not yet finished (`output_item.done`). */
+  private openItems = new Set<string>();
+  private itemsDone = 0;
 
   /** Map one wire event. Never throws on odd input: what it does not understand, it ignores. */
   map(event: unknown): MapperEvent[] {
@@ -226,7 +224,7 @@ export class ResponsesMapper {
 
       case 'error':
         // Newer streams nest the error (`{type:'error', error:{…}}`); older ones put its fields on the event.
-        this.streamError = runError(obj(event.error) ?? event, 'The server reported an error.');
+        this.streamError = runError(event, 'The server reported an error.');
         break;
 
       case 'response.completed':
@@ -243,14 +241,34 @@ export class ResponsesMapper {
     return out;
   }
 
-  /** The stream is over. Sends the final event if the server did not. */
-  end(): MapperEvent[] {
+  /** The current response's id, once the server named it (to retrieve it after a dropped stream). */
+  get id(): string | undefined {
+    return this.responseId;
+  }
+
+  /**
+   * The stream is over. Sends the final event if the server did not. `dropped`: the connection broke (and the
+   * response could not be retrieved). When every item the response announced was finished, only the final
+   * `response.completed` was lost: the answer is whole, so the run completed.
+   */
+  end(dropped?: RunError): MapperEvent[] {
     if (this.finished || this.awaitingAction) {
       this.finished = true;
       return [];
     }
+    const out: MapperEvent[] = [];
+    if (!this.streamError && this.itemsDone > 0 && this.openItems.size === 0) {
+      this.terminal(out, 'response.completed', undefined);
+      return out;
+    }
     this.finished = true;
-    const error = this.streamError ?? { kind: 'protocol', message: 'The stream ended before the run finished.' };
+    const error: RunError =
+      this.streamError ??
+      (dropped
+        ? { ...dropped, message: `The connection dropped before the answer finished; what arrived is kept. ${dropped.message}` }
+        : !this.started
+          ? { kind: 'protocol', message: 'The server answered with an empty stream: no events at all.' }
+          : { kind: 'protocol', message: 'The stream ended before the run finished.' });
     return [{ kind: 'run.finished', status: 'failed', error }];
   }
 
@@ -260,6 +278,8 @@ export class ResponsesMapper {
     this.seen = new Set();
     this.shown = false;
     this.contentSeen = false;
+    this.openItems = new Set();
+    this.itemsDone = 0;
     this.responseId = undefined;
     this.started = false;
     this.code = new Map();
@@ -304,6 +324,7 @@ export class ResponsesMapper {
   private itemAdded(out: MapperEvent[], item: Json | undefined, outputIndex: unknown): void {
     if (!item) return;
     const id = this.resolveId(str(item.id) || undefined, outputIndex);
+    this.openItems.add(id);
     switch (item.type) {
       case 'code_interpreter_call':
         this.codeState(out, id);
@@ -323,6 +344,10 @@ export class ResponsesMapper {
   private itemDone(out: MapperEvent[], item: Json | undefined, outputIndex: unknown, fromFinal: boolean): void {
     if (!item) return;
     const id = this.resolveId(str(item.id) || undefined, outputIndex);
+    if (!fromFinal) {
+      this.openItems.delete(id);
+      this.itemsDone++;
+    }
     switch (item.type) {
       case 'code_interpreter_call':
         this.codeDone(out, item, id, fromFinal);

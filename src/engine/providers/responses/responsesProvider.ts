@@ -5,7 +5,9 @@
  */
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import type { StreamEvent } from '../../../shared/events';
-import { errorFromHttp, isAbortError, kindFromCode, networkError, redactSecrets } from '../../errors';
+import { errorFromHttp, errorFromStreamPayload, isAbortError, networkError, redactSecrets } from '../../errors';
+import { guardedFetch, type NetOptions } from '../../net/guardedFetch';
+import { defaultRetryPolicy, type RetryPolicy, sleep, withRetries } from '../../net/retryPolicy';
 import { FileResolver, readCapped } from '../../files';
 import type { MapperEvent } from '../../mapperEvents';
 import { type ConnectionOptions, type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
@@ -18,6 +20,38 @@ import { RunPythonStreamer, runPythonResponsesTool } from './runPythonOnResponse
 export interface ResponsesProviderOptions extends ConnectionOptions {
   /** Send the instructions as a system message (DashScope's Responses endpoint ignores `instructions`). */
   readonly instructionsAsMessage?: boolean;
+  /** For tests; defaults to the global fetch (which VS Code routes through its proxy settings). */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * A server that ignored `stream: true` and answered with the finished Response as JSON: turn it into the one SSE
+ * event that carries it (`response.completed`, or `error`), so the answer is shown instead of thrown away.
+ */
+async function jsonAsSse(res: Response, init: RequestInit | undefined): Promise<Response> {
+  const type = res.headers.get('content-type') ?? '';
+  if (!res.ok || !/\bjson\b/i.test(type) || typeof init?.body !== 'string' || !/"stream":\s*true/.test(init.body)) return res;
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const o = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  let event: Record<string, unknown>;
+  if (o && o.object === 'response') {
+    const status = typeof o.status === 'string' ? o.status : 'completed';
+    const type = status === 'incomplete' ? 'response.incomplete' : status === 'failed' ? 'response.failed' : status === 'cancelled' ? 'response.cancelled' : 'response.completed';
+    event = { type, response: o };
+  } else if (o && typeof o.error === 'object' && o.error !== null) {
+    event = { type: 'error', error: o.error };
+  } else {
+    event = { type: 'error', error: { message: 'The server answered with JSON that is not a response, instead of a stream.' } };
+  }
+  const headers = new Headers(res.headers);
+  headers.set('content-type', 'text/event-stream');
+  return new Response(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`, { status: res.status, headers });
 }
 
 type InputItem = Record<string, unknown>;
@@ -26,13 +60,20 @@ export class ResponsesProvider implements Provider {
   readonly protocol = 'responses' as const;
   private readonly client: OpenAI;
 
-  constructor(private readonly options: ResponsesProviderOptions) {
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: ResponsesProviderOptions & NetOptions & { readonly retryPolicy?: RetryPolicy }) {
+    const net = guardedFetch(options.fetch, options);
+    this.retry = options.retryPolicy ?? defaultRetryPolicy;
     this.client = new OpenAI({
       apiKey: options.apiKey,
       baseURL: options.baseUrl,
-      maxRetries: 1,
+      // Retries are ours (the shared policy), so that each wait is shown in the chat; timeouts are ours too
+      // (connect and idle, in guardedFetch): the SDK's would end a long answer at 10 minutes.
+      maxRetries: 0,
+      timeout: 24 * 60 * 60 * 1000,
       defaultHeaders: options.headers,
-      // A tutor answer can take a while; the SDK's default 10 min is fine, but idle sockets are the caller's to cancel.
+      fetch: async (url, init) => jsonAsSse(await net(url, init), init),
     });
   }
 
@@ -74,7 +115,11 @@ export class ResponsesProvider implements Provider {
           include: hosted ? (['code_interpreter_call.outputs'] as const) : [],
           stream: true as const,
         };
-        const stream = await this.client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, { signal });
+        const client = this.client;
+        const stream = yield* withRetries(() => client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, { signal }), {
+          policy: this.retry,
+          signal,
+        });
 
         let next: { responseId: string; input: InputItem[] } | undefined;
         let finished = false;
@@ -107,17 +152,31 @@ export class ResponsesProvider implements Provider {
           }
         };
 
-        for await (const wire of stream) {
-          if (localCode) yield* handle(localCode.observe(wire));
-          yield* handle(localCode ? mapper.map(wire).flatMap((m) => localCode.convert(m)) : mapper.map(wire));
-          if (finished || next) break;
+        // Interpreter "local": run_python calls become code blocks run here (see LocalCodeRounds).
+        const viaLocal = (events: ReturnType<typeof mapper.map>) => (localCode ? events.flatMap((m) => localCode.convert(m)) : events);
+        let dropped: unknown;
+        try {
+          for await (const wire of stream) {
+            if (localCode) yield* handle(localCode.observe(wire));
+            yield* handle(viaLocal(mapper.map(wire)));
+            if (finished || next) break;
+          }
+        } catch (e) {
+          if (isAbortError(e, signal) || (e instanceof APIError && e.status === undefined && !(e instanceof APIConnectionError))) throw e;
+          dropped = e; // the connection broke mid-stream: try to recover below
         }
         // The SDK ends its iterator quietly when aborted: that is a stop, not a broken stream.
         if (signal?.aborted && !finished) {
           yield { kind: 'run.finished', status: 'cancelled' };
           return;
         }
-        if (!finished && !next) yield* handle(localCode ? mapper.end().flatMap((m) => localCode.convert(m)) : mapper.end());
+        if (!finished && !next) {
+          // The stream ended (or broke) before the response said how it ended. The server keeps the response:
+          // ask it, and finish from what it says, without repeating what was shown.
+          const stored = mapper.id ? await this.retrieve(mapper.id, signal) : undefined;
+          if (stored) yield* handle(viaLocal(mapper.map(stored)));
+          if (!finished && !next) yield* handle(viaLocal(mapper.end(dropped === undefined ? undefined : networkError(dropped))));
+        }
         if (finished) return;
         if (!next) return; // end() always finishes or asks for action; defensive
         if (round + 1 >= maxRounds) {
@@ -132,6 +191,25 @@ export class ResponsesProvider implements Provider {
       yield end.kind === 'run.finished' && end.error ? { ...end, error: { ...end.error, message: redactSecrets(end.error.message, this.options.apiKey) } } : end;
     }
   }
+
+  /** The stored response's terminal event, or undefined when it is not finished (or not to be had) in a few seconds. */
+  private async retrieve(id: string, signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      let r: Record<string, unknown>;
+      try {
+        r = (await this.client.responses.retrieve(id, undefined, { signal, maxRetries: 0, timeout: 10_000 })) as unknown as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+      const status = r.status;
+      if (status === 'completed' || status === 'incomplete' || status === 'failed' || status === 'cancelled') {
+        return { type: `response.${status}`, response: r };
+      }
+      if (signal?.aborted) return undefined;
+      await sleep(500 * (attempt + 1), signal).catch(() => undefined);
+    }
+    return undefined;
+  }
 }
 
 export function finishFromError(e: unknown, signal?: AbortSignal): StreamEvent {
@@ -139,16 +217,23 @@ export function finishFromError(e: unknown, signal?: AbortSignal): StreamEvent {
   if (e instanceof APIConnectionError) return { kind: 'run.finished', status: 'failed', error: networkError(e) };
   if (e instanceof APIError && e.status === undefined && e.error && typeof e.error === 'object') {
     // An `error` event inside the stream: the SDK throws it before we see it, with the payload as `error`.
-    const err = e.error as { message?: string; code?: string | null; type?: string | null };
-    const code = err.code ?? err.type ?? undefined;
-    return { kind: 'run.finished', status: 'failed', error: { kind: kindFromCode(code, 'server'), message: err.message ?? e.message, ...(code ? { code } : {}) } };
+    // Read it the way the mapper reads one, so both paths say the same sentence.
+    return { kind: 'run.finished', status: 'failed', error: errorFromStreamPayload(e.error as Record<string, unknown>) };
   }
   if (e instanceof APIError && typeof e.status === 'number') {
-    const err = (e.error ?? {}) as { message?: string; code?: string | null; type?: string | null };
+    const parsed = e.error && typeof e.error === 'object' ? (e.error as { message?: string; code?: string | null; type?: string | null }) : undefined;
+    // Not the API's JSON error (a proxy's HTML page, plain text): the SDK puts the body in its message after the status.
+    const body = parsed ? undefined : e.message.replace(/^\d{3}\s*/, '');
     return {
       kind: 'run.finished',
       status: 'failed',
-      error: errorFromHttp({ status: e.status, message: err.message ?? e.message, code: err.code ?? (e.code as string | null | undefined), type: err.type }),
+      error: errorFromHttp({
+        status: e.status,
+        message: typeof parsed?.message === 'string' ? parsed.message : '',
+        code: parsed?.code ?? (e.code as string | null | undefined),
+        type: parsed?.type,
+        body,
+      }),
     };
   }
   if (e instanceof SyntaxError) return { kind: 'run.finished', status: 'failed', error: { kind: 'protocol', message: `the server sent malformed data: ${e.message}` } };
