@@ -1,10 +1,12 @@
 /** activate(): build the services, register commands and views, push one root disposable. Nothing else. */
 import * as vscode from 'vscode';
 import { ChatSession, type RunSetup, type SessionChange } from './chat/chatSession';
+import { createLocalInterpreter } from './chat/localInterpreterHost';
 import { explainSelection } from './commands/explainSelection';
 import { EditorTracker } from './commands/insertCode';
 import { ApiKeyStore, providerLabel } from './config/apiKey';
-import { providerConfig, readSettings } from './config/settings';
+import { chooseModel, offerLocalServer } from './config/chooseModel';
+import { providerConfig, readSettings, runsCodeLocally } from './config/settings';
 import { baseUrlProblem, createProvider } from './engine/createProvider';
 import { presets } from './engine/presets';
 import type { HostAction } from './shared/protocol';
@@ -19,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const setup: RunSetup = {
     log,
     tools: () => workspaceTools(editors),
+    interpreter: { wanted: () => runsCodeLocally(readSettings()), create: () => createLocalInterpreter() },
     async provider() {
       const s = readSettings();
       const apiKey = await keys.get(s.provider);
@@ -116,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): void {
         if (!(await sidebarSession.ask(question))) busy();
       }),
       vscode.commands.registerCommand('codeTutor.setApiKey', () => keys.prompt(readSettings().provider)),
+      vscode.commands.registerCommand('codeTutor.chooseModel', () => chooseModel(keys, log)),
       vscode.commands.registerCommand('codeTutor.newChat', () => (panel.isActive ? panelSession : sidebarSession).reset()),
       vscode.commands.registerCommand('codeTutor.stop', () => {
         sidebarSession.stop();
@@ -124,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
   );
   log.info(`Code Tutor activated (${readSettings().provider}, ${readSettings().protocol})`);
+  void offerLocalServer(context.globalState, keys, log).catch((e: unknown) => log.warn(`looking for a local server failed: ${String(e)}`));
 }
 
 export function deactivate(): void {

@@ -3,6 +3,7 @@
  * The host owns this truth and persists it; webviews get a snapshot, then live events.
  */
 import * as vscode from 'vscode';
+import type { LocalInterpreter } from '../engine/interpreter/localInterpreter';
 import type { ConversationRef, Provider, RunRequest } from '../engine/provider';
 import { RunStream } from '../engine/runStream';
 import type { FunctionTool } from '../engine/tools/functionTool';
@@ -18,6 +19,8 @@ export interface RunSetup {
   provider(): Promise<Provider | RunError>;
   tools(): readonly FunctionTool[];
   readonly log: vscode.LogOutputChannel;
+  /** Code that runs on this computer (run_python): whether the settings want it, and a chat's runtime. */
+  readonly interpreter?: { wanted(): boolean; create(): LocalInterpreter | undefined };
 }
 
 interface StoredChat {
@@ -44,6 +47,8 @@ export class ChatSession implements vscode.Disposable {
   private running: { turnId: string; run: RunStream } | undefined;
   private codeInterpreter = true;
   private starting = false;
+  /** This chat's local interpreter (one Python namespace per chat), made when first needed. */
+  private local: LocalInterpreter | undefined;
 
   constructor(
     private readonly storageKey: string,
@@ -104,7 +109,21 @@ export class ChatSession implements vscode.Disposable {
       this.apply(turn.id, event, reduce(turn.run, event));
       return true;
     }
-    const request: RunRequest = { question, conversation: this.conversation, codeInterpreter: this.codeInterpreter, tools: this.setup.tools() };
+    const chatId = this.chatId;
+    const wantsLocal = this.setup.interpreter?.wanted() === true;
+    if (wantsLocal) this.local ??= this.setup.interpreter?.create();
+    if (wantsLocal && !this.local) this.setup.log.warn('code should run locally, but this build has no local interpreter: answering without running code');
+    const request: RunRequest = {
+      question,
+      conversation: this.conversation,
+      codeInterpreter: this.codeInterpreter && !(wantsLocal && !this.local),
+      tools: this.setup.tools(),
+      ...(wantsLocal && this.local ? { localInterpreter: this.local } : {}),
+      // Chat completions are stateless: the provider hands back the conversation to continue from.
+      onConversation: (c) => {
+        if (this.chatId === chatId) this.conversation = { ...this.conversation, ...c }; // not after New Chat
+      },
+    };
     this.setup.log.info(`run ${turn.id}: ${provider.protocol}, ${question.text.length} chars${question.context ? `, selection of ${question.context.file}` : ''}`);
     const run = RunStream.start(provider, request);
     this.running = { turnId: turn.id, run };
@@ -126,6 +145,8 @@ export class ChatSession implements vscode.Disposable {
     this.turns = [];
     this.conversation = {};
     this.codeInterpreter = true;
+    this.local?.dispose();
+    this.local = undefined;
     this.persist();
     this._onDidChange.fire({ type: 'reset' });
   }
@@ -163,6 +184,7 @@ export class ChatSession implements vscode.Disposable {
 
   dispose(): void {
     this.stop();
+    this.local?.dispose();
     this._onDidChange.dispose();
   }
 }

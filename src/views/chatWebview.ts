@@ -8,7 +8,7 @@ import type { ChatSession } from '../chat/chatSession';
 import { insertCode } from '../commands/insertCode';
 import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost } from '../shared/protocol';
-import { readSettings } from '../config/settings';
+import { viewSettings } from './viewSettings';
 import { uiStrings } from './uiStrings';
 import { renderWebviewHtml } from './webviewHtml';
 
@@ -40,7 +40,7 @@ export class ChatWebview implements vscode.Disposable {
         else this.post({ type: 'event', turnId: c.turnId, event: c.event });
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (this.ready && e.affectsConfiguration('codeTutor.typewriter')) this.post({ type: 'settings', settings: { typewriter: readSettings().typewriter } });
+        if (this.ready && e.affectsConfiguration('codeTutor')) this.post({ type: 'settings', settings: viewSettings() });
       }),
     );
   }
@@ -55,7 +55,7 @@ export class ChatWebview implements vscode.Disposable {
   }
 
   private sendSnapshot(): void {
-    this.post({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: { typewriter: readSettings().typewriter } });
+    this.post({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: viewSettings() });
   }
 
   private async receive(m: unknown): Promise<void> {
