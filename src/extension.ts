@@ -5,7 +5,7 @@ import { createLocalInterpreter } from './chat/localInterpreterHost';
 import { explainSelection } from './commands/explainSelection';
 import { EditorTracker } from './commands/insertCode';
 import { ApiKeyStore, providerLabel } from './config/apiKey';
-import { chooseModel, offerLocalServer } from './config/chooseModel';
+import { chooseModel, chooseProvider, offerLocalServer } from './config/chooseModel';
 import { providerConfig, readSettings, runsCodeLocally } from './config/settings';
 import { baseUrlProblem, createProvider } from './engine/createProvider';
 import { presets } from './engine/presets';
@@ -120,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
       vscode.commands.registerCommand('codeTutor.setApiKey', () => keys.prompt(readSettings().provider)),
       vscode.commands.registerCommand('codeTutor.chooseModel', () => chooseModel(keys, log)),
+      vscode.commands.registerCommand('codeTutor.chooseProvider', () => chooseProvider(keys, log)),
       vscode.commands.registerCommand('codeTutor.newChat', () => (panel.isActive ? panelSession : sidebarSession).reset()),
       vscode.commands.registerCommand('codeTutor.stop', () => {
         sidebarSession.stop();

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { redactSecrets } from '../engine/errors';
 import { detectLocalServers, listModels } from '../engine/models';
-import { type ProviderPreset, presets } from '../engine/presets';
+import { type ProviderPreset, presets, providerPresets } from '../engine/presets';
 import { type ApiKeyStore, providerLabel } from './apiKey';
 import { readSettings, section } from './settings';
 
@@ -72,4 +72,20 @@ export async function offerLocalServer(state: vscode.Memento, keys: ApiKeyStore,
   await c.update('provider', server.provider, vscode.ConfigurationTarget.Global);
   await c.update('protocol', 'chat', vscode.ConfigurationTarget.Global);
   await c.update('model', model, vscode.ConfigurationTarget.Global);
+}
+
+/** "Code Tutor: Choose Provider": every preset, then its key (or, for a local server, its models). */
+export async function chooseProvider(keys: ApiKeyStore, log: vscode.LogOutputChannel): Promise<void> {
+  const current = readSettings().provider;
+  const items = providerPresets.map((p) => ({
+    label: providerLabel(p),
+    description: p === current ? vscode.l10n.t('current') : presets[p].noKey ? vscode.l10n.t('on this computer, no key needed') : undefined,
+    preset: p,
+  }));
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Code Tutor: Choose Provider'), ignoreFocusOut: true });
+  if (!pick) return;
+  const c = vscode.workspace.getConfiguration(section);
+  if (pick.preset !== current) await c.update('provider', pick.preset, vscode.ConfigurationTarget.Global);
+  if (presets[pick.preset].noKey) await chooseModel(keys, log);
+  else if (!(await keys.get(pick.preset))) await keys.prompt(pick.preset);
 }
