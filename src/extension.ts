@@ -21,7 +21,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const setup: RunSetup = {
     log,
     tools: () => workspaceTools(editors),
-    interpreter: { wanted: () => runsCodeLocally(readSettings()), create: () => createLocalInterpreter() },
+    interpreter: {
+      mode: () => {
+        const s = readSettings();
+        return s.interpreter === 'off' ? 'off' : runsCodeLocally(s) ? 'local' : 'hosted';
+      },
+      create: () => createLocalInterpreter(),
+    },
     async provider() {
       const s = readSettings();
       const apiKey = await keys.get(s.provider);

@@ -20,7 +20,7 @@ export interface RunSetup {
   tools(): readonly FunctionTool[];
   readonly log: vscode.LogOutputChannel;
   /** Code that runs on this computer (run_python): whether the settings want it, and a chat's runtime. */
-  readonly interpreter?: { wanted(): boolean; create(): LocalInterpreter | undefined };
+  readonly interpreter?: { mode(): 'hosted' | 'local' | 'off'; create(): LocalInterpreter | undefined };
 }
 
 interface StoredChat {
@@ -110,13 +110,14 @@ export class ChatSession implements vscode.Disposable {
       return true;
     }
     const chatId = this.chatId;
-    const wantsLocal = this.setup.interpreter?.wanted() === true;
+    const mode = this.setup.interpreter?.mode() ?? 'hosted';
+    const wantsLocal = mode === 'local';
     if (wantsLocal) this.local ??= this.setup.interpreter?.create();
     if (wantsLocal && !this.local) this.setup.log.warn('code should run locally, but this build has no local interpreter: answering without running code');
     const request: RunRequest = {
       question,
       conversation: this.conversation,
-      codeInterpreter: this.codeInterpreter && !(wantsLocal && !this.local),
+      codeInterpreter: this.codeInterpreter && mode !== 'off' && !(wantsLocal && !this.local),
       tools: this.setup.tools(),
       ...(wantsLocal && this.local ? { localInterpreter: this.local } : {}),
       // Chat completions are stateless: the provider hands back the conversation to continue from.
