@@ -7,9 +7,11 @@ import { registerChatCommands } from './commands/chatCommands';
 import { explainSelection } from './commands/explainSelection';
 import { InstructionsDocuments, instructionsScheme } from './commands/showInstructions';
 import { EditorTracker } from './commands/insertCode';
+import { createLocalInterpreter } from './interpreter/localRuntime';
 import { downloadPythonPackages, installPythonPackagesFromFolder } from './interpreter/pythonPackages';
 import { ApiKeyStore, providerLabel } from './config/apiKey';
-import { providerConfig, readDefaultMode, readSettings } from './config/settings';
+import { chooseModel, chooseProvider, offerLocalServer } from './config/chooseModel';
+import { providerConfig, readDefaultMode, readSettings, runsCodeLocally } from './config/settings';
 import { baseUrlProblem, createProvider } from './engine/createProvider';
 import { presets } from './engine/presets';
 import type { HostAction } from './shared/protocol';
@@ -38,6 +40,13 @@ export function activate(context: vscode.ExtensionContext): void {
     tutor: async () => ({ rules: (await course.refresh()).rules, defaultMode: readDefaultMode() }),
     // The course file's `predictBeforeRun` turns it on too (ChatSession.ask reads the course rules).
     predictBeforeRun: () => vscode.workspace.getConfiguration('codeTutor').get<boolean>('predictBeforeRun', false),
+    interpreter: {
+      mode: () => {
+        const s = readSettings();
+        return s.interpreter === 'off' ? 'off' : runsCodeLocally(s) ? 'local' : 'hosted';
+      },
+      create: () => createLocalInterpreter(context),
+    },
     async provider() {
       const s = readSettings();
       const apiKey = await keys.get(s.provider);
@@ -147,6 +156,8 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
       registerTutorCommands({ session: () => manager.sidebar.session, log, reveal: () => sidebar.reveal(), busy }),
       vscode.commands.registerCommand('codeTutor.setApiKey', () => keys.prompt(readSettings().provider)),
+      vscode.commands.registerCommand('codeTutor.chooseModel', () => chooseModel(keys, log)),
+      vscode.commands.registerCommand('codeTutor.chooseProvider', () => chooseProvider(keys, log)),
       vscode.commands.registerCommand('codeTutor.newChat', async () => {
         const slot = panel.isActive ? manager.panel : manager.sidebar;
         manager.newChat(slot);
@@ -188,6 +199,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     (e: unknown) => log.error(`could not read the chat history: ${e instanceof Error ? e.message : String(e)}`),
   );
+  void offerLocalServer(context.globalState, keys, log).catch((e: unknown) => log.warn(`looking for a local server failed: ${String(e)}`));
 }
 
 /** Everything is disposed through context.subscriptions; chats still being saved are written first. */

@@ -3,6 +3,7 @@
  * The host owns this truth and persists it; webviews get a snapshot, then live events.
  */
 import * as vscode from 'vscode';
+import type { LocalInterpreter } from '../engine/interpreter/localInterpreter';
 import type { ConversationRef, Provider, RunRequest } from '../engine/provider';
 import { RunStream } from '../engine/runStream';
 import type { FunctionTool } from '../engine/tools/functionTool';
@@ -48,6 +49,8 @@ export interface RunSetup {
   tutor?(): Promise<TutorInputs>;
   /** Hide interpreter output until the learner predicts it (setting or course). */
   predictBeforeRun?(): boolean;
+  /** Code that runs on this computer (run_python): whether the settings want it, and a chat's runtime. */
+  readonly interpreter?: { mode(): 'hosted' | 'local' | 'off'; create(): LocalInterpreter | undefined };
 }
 
 export interface TutorInputs {
@@ -78,6 +81,8 @@ export class ChatSession implements vscode.Disposable {
   private readonly withheld = new Map<string, string>();
   private readonly guards = new Map<string, HintGuard>();
   private lastInstructions: string | undefined;
+  /** This chat's local interpreter (one Python namespace per chat), made when first needed. */
+  private local: LocalInterpreter | undefined;
 
   /** A new chat, or one restored from the store (its follow-ups continue the same conversation on the server). */
   constructor(
@@ -243,8 +248,23 @@ export class ChatSession implements vscode.Disposable {
     if (notes.text) this.turns = [...notes.turns, turn];
     const text = `${options.prompt ?? question.text}${notes.text}`;
     const sent: Question = options.prompt !== undefined ? { text } : { ...question, text };
+    const chatId = this.chatId;
+    const mode = this.setup.interpreter?.mode() ?? 'hosted';
+    const wantsLocal = mode === 'local';
+    if (wantsLocal) this.local ??= this.setup.interpreter?.create();
+    if (wantsLocal && !this.local) this.setup.log.warn('code should run locally, but no local interpreter could be made: answering without running code');
     const request: RunRequest = tutorRequest(
-      { question: sent, conversation: this.conversation, codeInterpreter: this.codeInterpreter, tools: [...this.setup.tools(), ...(options.tools ?? [])] },
+      {
+        question: sent,
+        conversation: this.conversation,
+        codeInterpreter: this.codeInterpreter && mode !== 'off' && !(wantsLocal && !this.local),
+        tools: [...this.setup.tools(), ...(options.tools ?? [])],
+        ...(wantsLocal && this.local ? { localInterpreter: this.local } : {}),
+        // Chat completions are stateless: the provider hands back the conversation to continue from.
+        onConversation: (c) => {
+          if (this.chatId === chatId) this.conversation = { ...this.conversation, ...c }; // not after New Chat
+        },
+      },
       tutor,
     );
     this.lastInstructions = request.instructions;
@@ -317,6 +337,8 @@ export class ChatSession implements vscode.Disposable {
     this.codeInterpreter = true;
     this.modeChoice = undefined;
     this.withheld.clear();
+    this.local?.dispose();
+    this.local = undefined;
     this._onDidChange.fire({ type: 'reset' });
   }
 
@@ -351,6 +373,7 @@ export class ChatSession implements vscode.Disposable {
 
   dispose(): void {
     this.stop();
+    this.local?.dispose();
     this._onDidChange.dispose();
   }
 }

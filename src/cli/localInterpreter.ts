@@ -1,16 +1,37 @@
 /**
  * The ONE place the terminal client gets its local interpreter (`--local-interpreter pyodide|python`).
- * The runtimes themselves live in src/engine/interpreter/ (Pyodide in a worker thread; the learner's own CPython,
- * which asks before each run). Until they are in this build, this answers why there is none, and the CLI runs
- * without the interpreter. Point it at the runtimes here, nowhere else.
+ * Pyodide runs sandboxed in a worker thread (its files ship next to dist/cli.js). The learner's own Python asks before
+ * each run on the terminal; without a terminal to ask on, nothing runs (the model is told the learner declined).
  */
+import { createInterface } from 'node:readline/promises';
 import type { LocalInterpreter } from '../engine/interpreter/localInterpreter';
+import { PyodideInterpreter } from '../engine/interpreter/pyodide/pyodideInterpreter';
+import { type Consent, CPythonInterpreter } from '../engine/interpreter/python/cpythonInterpreter';
+import { cliMessages } from './messages';
 
 export type LocalInterpreterKind = 'pyodide' | 'python';
 export const localInterpreterKinds: readonly LocalInterpreterKind[] = ['pyodide', 'python'];
 
-/** A fresh interpreter of that kind, or undefined when this build has none (the CLI then says so and runs without). */
+function locale(): string {
+  return process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || 'en';
+}
+
+/** Show the code on stderr and ask Run / Skip / Always; no terminal (CI, a pipe) means Skip. */
+async function askOnTerminal(code: string): Promise<Consent> {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return 'skip';
+  const msg = cliMessages();
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    process.stderr.write(`\n${code}\n`);
+    const answer = (await rl.question(msg.confirmRun)).trim().toLowerCase();
+    return answer === 'a' ? 'always' : answer === 'r' || answer === 'y' ? 'run' : 'skip';
+  } finally {
+    rl.close();
+  }
+}
+
+/** A fresh interpreter of that kind (the CLI disposes it when the run ends). */
 export async function createCliInterpreter(kind: LocalInterpreterKind): Promise<LocalInterpreter | undefined> {
-  void kind;
-  return undefined;
+  if (kind === 'python') return new CPythonInterpreter({ confirm: askOnTerminal, locale: locale() });
+  return new PyodideInterpreter({ locale: locale() });
 }

@@ -4,7 +4,7 @@
  * already has one needs no setup.
  */
 import * as vscode from 'vscode';
-import { type ProviderPreset, presets } from '../engine/presets';
+import { type ProviderPreset, noKeyPlaceholder, presets } from '../engine/presets';
 
 const secretKey = (provider: ProviderPreset) => `codeTutor.apiKey.${provider}`;
 
@@ -15,7 +15,8 @@ export class ApiKeyStore {
     const stored = await this.secrets.get(secretKey(provider));
     if (stored) return stored;
     for (const name of presets[provider].keyEnv) if (env[name]) return env[name];
-    return undefined;
+    // A server on this machine needs no key (a key set for it anyway is used).
+    return presets[provider].noKey ? noKeyPlaceholder : undefined;
   }
 
   /** Ask for the key with a password box and store it. Returns false when the learner cancelled. */
@@ -44,5 +45,15 @@ export function providerLabel(provider: ProviderPreset): string {
       return vscode.l10n.t('DashScope (Qwen)');
     case 'compatible':
       return vscode.l10n.t('your OpenAI-compatible server');
+    case 'ollama':
+      return 'Ollama';
+    case 'lmstudio':
+      return 'LM Studio';
+    case 'llamacpp':
+      return vscode.l10n.t('llama.cpp server');
+    case 'deepseek':
+      return 'DeepSeek';
+    case 'openrouter':
+      return 'OpenRouter';
   }
 }

@@ -1,9 +1,13 @@
 /** The extension's settings, read fresh each time they are needed (they can change at any moment). */
 import * as vscode from 'vscode';
 import type { ProviderConfig } from '../engine/createProvider';
-import { type ProviderPreset, isProviderPreset, presets } from '../engine/presets';
-import type { Protocol } from '../engine/provider';
+import { type DashScopeRegion, type ProviderPreset, isProviderPreset, presetBaseUrl, presets } from '../engine/presets';
+import { type Protocol, protocols } from '../engine/provider';
+import { defaultHistoryTokens } from '../engine/providers/chat/chatHistory';
 import { isTutorMode, type TutorMode } from '../tutor/modes';
+
+/** Where code runs: the server's hosted interpreter, locally (run_python), or nowhere. */
+export type InterpreterSetting = 'hosted' | 'local' | 'off';
 
 export const section = 'codeTutor';
 
@@ -17,15 +21,32 @@ export interface TutorSettings {
   readonly typewriter: boolean;
   readonly connectTimeoutSeconds: number;
   readonly idleTimeoutSeconds: number;
+  readonly interpreter: InterpreterSetting;
+  /** Chat completions: the conversation kept and sent, in tokens. */
+  readonly chatHistoryTokens: number;
+  readonly dashscopeRegion: DashScopeRegion;
+}
+
+/** Whether code runs locally for these settings (chat completions have no hosted interpreter). */
+export function runsCodeLocally(s: Pick<TutorSettings, 'protocol' | 'interpreter'>): boolean {
+  return s.interpreter === 'local' || (s.protocol === 'chat' && s.interpreter === 'hosted');
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): TutorSettings {
   const c = vscode.workspace.getConfiguration(section);
   const providerSetting = c.get<string>('provider');
   const provider = isProviderPreset(providerSetting) ? providerSetting : 'openai';
-  const protocol: Protocol = c.get<string>('protocol') === 'assistants' ? 'assistants' : 'responses';
   const preset = presets[provider];
-  const baseUrl = c.get<string>('baseUrl')?.trim() || env.OPENAI_BASE_URL?.trim() || preset.baseUrl[protocol];
+  // The preset's protocol unless the learner chose one (Ollama & co. speak chat completions best).
+  const inspected = c.inspect<string>('protocol');
+  const chosen = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+  const raw = chosen ?? preset.defaultProtocol ?? c.get<string>('protocol');
+  const protocol: Protocol = (protocols as readonly string[]).includes(raw ?? '') ? (raw as Protocol) : 'responses';
+  const dashscopeRegion: DashScopeRegion = c.get<string>('dashscopeRegion') === 'singapore' ? 'singapore' : 'beijing';
+  const baseUrl = c.get<string>('baseUrl')?.trim() || env.OPENAI_BASE_URL?.trim() || presetBaseUrl(provider, protocol, dashscopeRegion);
+  const interpreterRaw = c.get<string>('interpreter');
+  const interpreter: InterpreterSetting = interpreterRaw === 'local' || interpreterRaw === 'off' ? interpreterRaw : 'hosted';
+  const tokens = c.get<number>('chatHistoryTokens');
   return {
     provider,
     protocol,
@@ -35,6 +56,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): TutorSetting
     typewriter: c.get<boolean>('typewriter', true),
     connectTimeoutSeconds: positive(c.get<number>('connectTimeoutSeconds'), 30),
     idleTimeoutSeconds: positive(c.get<number>('idleTimeoutSeconds'), 120),
+    interpreter,
+    chatHistoryTokens: typeof tokens === 'number' && Number.isFinite(tokens) && tokens >= 500 ? Math.floor(tokens) : defaultHistoryTokens,
+    dashscopeRegion,
   };
 }
 
@@ -54,6 +78,7 @@ export function providerConfig(s: TutorSettings, apiKey: string): ProviderConfig
     instructionsAsMessage: preset.instructionsAsMessage,
     connectTimeoutMs: s.connectTimeoutSeconds * 1000,
     idleTimeoutMs: s.idleTimeoutSeconds * 1000,
+    historyTokens: s.chatHistoryTokens,
     ...(preset.keyHeader ? { headers: { [preset.keyHeader]: apiKey } } : {}),
   };
 }

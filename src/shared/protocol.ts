@@ -41,9 +41,20 @@ export interface ChatSnapshot {
   readonly runningTurnId: string | null;
 }
 
+/** Who answers and where code runs, for the chat header. */
+export interface ModelInfo {
+  /** The provider's display name (localized on the host). */
+  readonly provider: string;
+  readonly model: string;
+  /** hosted: the server's interpreter; pyodide / python: on this computer; off: no code runs. */
+  readonly interpreter: 'hosted' | 'pyodide' | 'python' | 'off';
+}
+
 export interface ViewSettings {
   /** Type the explanation in. Off: text appears as it arrives. Reduced motion turns it off in the webview too. */
   readonly typewriter: boolean;
+  /** Provider, model and interpreter in use (absent from hosts that do not say). */
+  readonly model?: ModelInfo;
 }
 
 /** Actions a notice or an error can offer as its next step. */

@@ -13,9 +13,9 @@ import { findCodeBlock } from '../shared/codeBlocks';
 import { openLink } from '../commands/openLink';
 import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost, type TutorViewState } from '../shared/protocol';
-import { readSettings } from '../config/settings';
 import { handleLearnerMessage } from '../tutor/learnerMessages';
 import { EventBatcher } from './eventBatcher';
+import { viewSettings } from './viewSettings';
 import { uiStrings } from './uiStrings';
 import { messageForWire, realItemId } from './wireIds';
 import { renderWebviewHtml } from './webviewHtml';
@@ -53,7 +53,7 @@ export class ChatWebview implements vscode.Disposable {
       }),
       ...(deps.tutor ? [deps.tutor.onDidChange(() => this.ready && this.sendTutor())] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (this.ready && e.affectsConfiguration('codeTutor.typewriter')) this.post({ type: 'settings', settings: { typewriter: readSettings().typewriter } });
+        if (this.ready && e.affectsConfiguration('codeTutor')) this.post({ type: 'settings', settings: viewSettings() });
       }),
     );
   }
@@ -96,7 +96,7 @@ export class ChatWebview implements vscode.Disposable {
 
   private sendSnapshot(): void {
     this.batcher.discard(); // the snapshot holds everything queued
-    void this.webview.postMessage(messageForWire({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: { typewriter: readSettings().typewriter } }));
+    void this.webview.postMessage(messageForWire({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: viewSettings() }));
     this.sendTutor();
   }
 

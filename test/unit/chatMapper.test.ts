@@ -194,6 +194,16 @@ describe('ChatMapper: run_python arguments stream as code', () => {
     }
   });
 
+  it('long code (40 KB in 3-character deltas) still streams in many pieces that add up, parsed a bounded number of times', () => {
+    const long = 'print("a line of code")\n'.repeat(1_700);
+    const longArgs = JSON.stringify({ code: long });
+    const { events } = mapAll([toolDelta({ index: 0, id: 'c', function: { name: 'run_python', arguments: '' } }), ...pieces(longArgs, [3]).map((p) => toolDelta({ index: 0, function: { arguments: p } })), chunk({}, 'tool_calls')]);
+    assertWellFormed(events, 'long');
+    const deltas = ofKind(events, 'code.delta').length;
+    assert.equal(ofKind(events, 'code.done')[0].code, long);
+    assert.ok(deltas > 50 && deltas < 600, `${deltas} code deltas for ${longArgs.length / 3} argument deltas`);
+  });
+
   it('the whole arguments string in one chunk (with the name) → one code delta, the full code', () => {
     const { events } = mapAll([toolDelta({ index: 0, id: 'call_1', type: 'function', function: { name: 'run_python', arguments: args } }), chunk({}, 'tool_calls')]);
     assertWellFormed(events, 'whole');

@@ -181,6 +181,25 @@ describe('chat provider: the local tool loop over HTTP', () => {
     assert.match(JSON.stringify(t.items.at(-1)), /is_prime/);
   });
 
+  it('the recorded gpt-4o tool turn and its follow-up, replayed over HTTP: the recorded call id goes back with the result', async () => {
+    server.script('chat:fixture:issue-15789-step-1.chunks.txt', 'chat:fixture:issue-15789-step-2.chunks.txt');
+    const weather: FunctionTool = { name: 'weather', description: 'weather', parameters: { type: 'object', properties: {} }, run: async () => 'sunny, 21 °C' };
+    const { t, requests } = await ask('weather?', { tools: [weather] });
+    assert.equal(t.status, 'completed', JSON.stringify(t.error));
+    assert.deepEqual(
+      toTranscriptJson(t).items,
+      [
+        { type: 'text', text: 'PRE_TOOL' },
+        { type: 'text', text: 'POST_TOOL' },
+      ],
+    );
+    const tool = t.items.find((i) => i.type === 'tool');
+    assert.ok(tool && tool.type === 'tool' && tool.callId === 'call_NZa7xqfefoaMI2YYHowVXVlU' && tool.result === 'sunny, 21 °C');
+    const sent = requests[1].messages;
+    assert.equal(sent.at(-1).tool_call_id, 'call_NZa7xqfefoaMI2YYHowVXVlU');
+    assert.equal(sent.at(-2).content, 'PRE_TOOL');
+  });
+
   it('interpreter off: no run_python offered, no code runs', async () => {
     const { t, requests } = await ask('hi [scenario:chat:tutor]', { localInterpreter: shared(), codeInterpreter: false });
     assert.equal(t.status, 'completed');

@@ -54,6 +54,16 @@ interface CallState {
   /** Code already sent as `code.delta`s. */
   shown: string;
   started: boolean;
+  /** Length of `args` at the last partial parse. */
+  parsedAt: number;
+}
+
+/**
+ * Whether the arguments grew enough since the last partial parse to parse again. Every delta while they are short;
+ * then each 5 % of growth, so the total parse work stays linear in the length (a parse reads the whole string).
+ */
+export function worthReparsing(length: number, parsedAt: number): boolean {
+  return length > parsedAt && (length < 512 || length - parsedAt >= parsedAt / 20);
 }
 
 /** The code in a `run_python` call's arguments, complete or still streaming. Small models sometimes send bare code. */
@@ -172,6 +182,9 @@ export class ChatMapper {
       if (this.isCodeCall(c)) {
         if (!c.started) this.startCode(c, out);
         const code = codeOfArguments(c.args, truncated) ?? c.shown;
+        // What the throttled partial parse did not show yet, so the deltas add up to the code.
+        if (code.length > c.shown.length && code.startsWith(c.shown)) out.push({ kind: 'code.delta', id: c.itemId, delta: code.slice(c.shown.length) });
+        c.shown = code;
         out.push({ kind: 'code.done', id: c.itemId, code });
       } else if (!truncated) {
         out.push({ kind: 'tool.call', id: c.itemId, call: { callId: c.id, name: c.name, arguments: c.args } });
@@ -255,7 +268,7 @@ export class ChatMapper {
     if (!call) {
       const n = this.calls.length;
       const index = typeof tc.index === 'number' ? tc.index : Math.max(-1, ...this.calls.map((c) => c.index)) + 1;
-      call = { itemId: `${this.options.prefix}-call${n}`, index, id: `call_${this.options.prefix}_${n}`, idFromServer: false, name: '', args: '', shown: '', started: false };
+      call = { itemId: `${this.options.prefix}-call${n}`, index, id: `call_${this.options.prefix}_${n}`, idFromServer: false, name: '', args: '', shown: '', started: false, parsedAt: 0 };
       this.calls.push(call);
     }
     const id = str(tc.id);
@@ -280,6 +293,8 @@ export class ChatMapper {
   }
 
   private streamCode(c: CallState, out: MapperEvent[]): void {
+    if (!worthReparsing(c.args.length, c.parsedAt)) return;
+    c.parsedAt = c.args.length;
     const code = codeOfArguments(c.args, true);
     if (code === undefined || code.length <= c.shown.length || !code.startsWith(c.shown)) return;
     const delta = code.slice(c.shown.length);

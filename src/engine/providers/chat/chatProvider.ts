@@ -113,6 +113,7 @@ export class ChatProvider implements Provider {
           if (m.kind === 'run.requires_action') {
             turn.push(mapper.assistantMessage());
             for (const call of m.calls) {
+              if (signal?.aborted) break;
               let output: string;
               if (interpreter && call.name === codeToolName) {
                 const result = yield* runPythonCall(interpreter, call.itemId, call.arguments, signal);

@@ -6,7 +6,7 @@
  */
 import type { CodeRuntime } from '../../../shared/events';
 import type { MapperEvent } from '../../mapperEvents';
-import { codeOfArguments, codeToolName } from '../chat/chatMapper';
+import { codeOfArguments, codeToolName, worthReparsing } from '../chat/chatMapper';
 import { runPythonDescription, runPythonParameters } from '../chat/runPythonTool';
 
 /** The Responses tool definition. */
@@ -16,7 +16,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export class RunPythonStreamer {
-  private readonly calls = new Map<string, { args: string; shown: string }>();
+  private readonly calls = new Map<string, { args: string; shown: string; parsedAt: number }>();
 
   constructor(private readonly runtime: CodeRuntime) {}
 
@@ -26,13 +26,15 @@ export class RunPythonStreamer {
     const out: MapperEvent[] = [];
     if (wire.type === 'response.output_item.added' && isObject(wire.item) && wire.item.type === 'function_call' && wire.item.name === codeToolName && typeof wire.item.id === 'string') {
       if (!this.calls.has(wire.item.id)) {
-        this.calls.set(wire.item.id, { args: '', shown: '' });
+        this.calls.set(wire.item.id, { args: '', shown: '', parsedAt: 0 });
         out.push({ kind: 'code.started', id: wire.item.id, language: 'python', runtime: this.runtime });
       }
     } else if (wire.type === 'response.function_call_arguments.delta' && typeof wire.item_id === 'string' && typeof wire.delta === 'string') {
       const call = this.calls.get(wire.item_id);
       if (call) {
         call.args += wire.delta;
+        if (!worthReparsing(call.args.length, call.parsedAt)) return out;
+        call.parsedAt = call.args.length;
         const code = codeOfArguments(call.args, true);
         if (code !== undefined && code.length > call.shown.length && code.startsWith(call.shown)) {
           out.push({ kind: 'code.delta', id: wire.item_id, delta: code.slice(call.shown.length) });
@@ -48,10 +50,15 @@ export class RunPythonStreamer {
     if (m.kind !== 'tool.call' || m.call.name !== codeToolName) return [m];
     const out: MapperEvent[] = [];
     if (!this.calls.has(m.id)) {
-      this.calls.set(m.id, { args: m.call.arguments, shown: '' });
+      this.calls.set(m.id, { args: m.call.arguments, shown: '', parsedAt: 0 });
       out.push({ kind: 'code.started', id: m.id, language: 'python', runtime: this.runtime });
     }
-    out.push({ kind: 'code.done', id: m.id, code: codeOfArguments(m.call.arguments, false) ?? this.calls.get(m.id)?.shown ?? '' });
+    const call = this.calls.get(m.id);
+    const shown = call?.shown ?? '';
+    const code = codeOfArguments(m.call.arguments, false) ?? shown;
+    if (code.length > shown.length && code.startsWith(shown)) out.push({ kind: 'code.delta', id: m.id, delta: code.slice(shown.length) });
+    if (call) call.shown = code;
+    out.push({ kind: 'code.done', id: m.id, code });
     return out;
   }
 }
