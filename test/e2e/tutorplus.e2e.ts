@@ -87,7 +87,7 @@ test('predict-then-run, check my understanding, and review remarks in the editor
     assert.match(await review.locator('.remark-item[data-state="invalid"]').innerText(), /line 99 is outside the reviewed lines 1-20/);
     const editor = vs.page.locator('.editor-group-container.active .monaco-editor').first();
     await editor.locator('.squiggly-warning').first().waitFor({ state: 'attached' });
-    await vs.runCommand('Focus Problems (Errors, Warnings, Infos)');
+    await vs.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
     const rows = vs.page.locator('.markers-panel .monaco-list-row');
     await rows.filter({ hasText: 'This range stops before the square root' }).first().waitFor({ state: 'visible' });
     const problems = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
@@ -120,7 +120,7 @@ test('explain a TypeScript problem from the light bulb, and the last failed term
       await vs.page.locator('.tabs-container .tab.active', { hasText: 'typo.ts' }).first().waitFor({ state: 'visible' });
       const editor = vs.page.locator('.editor-group-container.active .monaco-editor').first();
       // VS Code's built-in TypeScript reports the error (its server can take a while to start).
-      await editor.locator('.squiggly-error').first().waitFor({ state: 'attached', timeout: 180_000 });
+      await editor.locator('.squiggly-error').first().waitFor({ state: 'attached', timeout: 240_000 });
       await editor.locator('.view-line').first().click();
       // The error is reported on `count` (columns 7-11): put the cursor in it.
       await vs.page.keyboard.press('Home');
