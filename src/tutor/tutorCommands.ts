@@ -46,7 +46,9 @@ export function registerTutorCommands(deps: TutorCommandDeps): vscode.Disposable
       const whole = sel.isEmpty;
       const startLine = whole ? 1 : sel.start.line + 1;
       // A selection that ends at the start of a line does not include that line.
-      const endLine = whole ? doc.lineCount : sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1;
+      let endLine = whole ? doc.lineCount : sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1;
+      // Blank lines at the end (a file's final newline) are not part of what is reviewed.
+      while (endLine > startLine && doc.lineAt(endLine - 1).isEmptyOrWhitespace) endLine--;
       const code = doc.getText(new vscode.Range(startLine - 1, 0, endLine - 1, doc.lineAt(endLine - 1).range.end.character));
       if (!code.trim()) return void vscode.window.showWarningMessage(vscode.l10n.t('There is no code to review.'));
       if (code.length > maxReviewChars) return void vscode.window.showWarningMessage(vscode.l10n.t('That is too much code to review at once: select a part of it.'));
