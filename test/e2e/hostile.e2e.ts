@@ -202,6 +202,18 @@ test('hostile content and secrets: the corpus through every channel, lying links
     assert.deepEqual(chatNavigations, [], 'the webview never navigated');
     assert.deepEqual(violations, [], 'no CSP violation');
 
+    // Positive control (so that 0 means something): one deliberate inline style in the chat frame must be seen by
+    // the init-script listener or by the buffered ReportingObserver.
+    await chat.evaluate(() => {
+      const el = document.createElement('div');
+      el.setAttribute('style', 'color: red');
+      document.body.append(el);
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const control = await cspReport(chat);
+    console.log(`hostile e2e: positive control — watcher installed ${control.canary >= 0}, listener saw ${control.listener.length}, observer saw ${control.observer.length}`);
+    assert.ok(control.listener.length + control.observer.length >= 1, 'the CSP counters see a deliberate violation');
+
     // Secrets: the webview DOM, the user-data dir (settings, logs, extension storage and stored chats), the logs.
     const dom = (await chat.content()) + (await vs.page.content());
     assert.equal(runs.filter((r) => dom.includes(r)).length, 0, 'the key is not in the webview or workbench DOM');
