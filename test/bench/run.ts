@@ -11,6 +11,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { benchEndToEnd } from './endToEnd';
 import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
+import { measureReliability, writeReliability } from './reliability';
 import { benchScaling } from './scaling';
 import { num } from './table';
 
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   const pipeline = benchPipeline();
   const scaling = await benchScaling(gc);
   const e2e = await benchEndToEnd(20);
+  const reliability = await measureReliability();
+  writeReliability(reliability);
 
   console.log('\n== Summary (ratios from this run) ==');
   for (const p of pipeline) {
@@ -78,6 +81,10 @@ async function main(): Promise<void> {
         (base !== undefined ? `; done p50 / in-process pass of the same recording = ${num(r.medianDoneMs / base, 1)}x` : ''),
     );
   }
+  console.log(
+    `Reliability (connection dropped after every event k, and mid-event): ${reliability.runsTried} runs, ${reliability.runsRecovered} recovered, ` +
+      `${reliability.charactersLost} characters lost, ${reliability.charactersDuplicated} duplicated (written to test/bench/results.json)`,
+  );
   console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
 }
 
