@@ -199,6 +199,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   let provider;
+  const net = proxied(process.env);
   try {
     provider = createProvider({
       protocol: args.protocol,
@@ -207,7 +208,7 @@ async function main(argv: readonly string[]): Promise<number> {
       model: args.model,
       connectTimeoutMs: args.connectTimeoutMs,
       idleTimeoutMs: args.idleTimeoutMs,
-      ...proxied(process.env),
+      ...net,
     });
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
@@ -319,6 +320,8 @@ async function main(argv: readonly string[]): Promise<number> {
   process.off('SIGINT', onSigint);
   local?.dispose();
   report(t);
+  // The proxy agent keeps its sockets alive (and the process with them): close it.
+  await net.dispatcher?.destroy().catch(() => undefined);
   if (t.status === 'completed') return 0;
   // 130 is for Ctrl-C; a run the server cancelled is a failure like any other.
   if (t.status === 'cancelled' && interrupted) return 130;
@@ -330,7 +333,7 @@ async function main(argv: readonly string[]): Promise<number> {
  * (and NO_PROXY) are set: Node's fetch ignores them. The extension needs none of this: VS Code routes the extension
  * host's fetch through `http.proxy`.
  */
-function proxied(env: NodeJS.ProcessEnv): { dispatcher?: unknown; fetch?: typeof fetch } {
+function proxied(env: NodeJS.ProcessEnv): { dispatcher?: EnvHttpProxyAgent; fetch?: typeof fetch } {
   const set = (k: string) => Boolean(env[k] || env[k.toLowerCase()]);
   if (!set('HTTPS_PROXY') && !set('HTTP_PROXY')) return {};
   return { dispatcher: new EnvHttpProxyAgent(), fetch: undiciFetch as unknown as typeof fetch };

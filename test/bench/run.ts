@@ -14,6 +14,7 @@ import { benchEndToEnd } from './endToEnd';
 import { benchInterpreter } from './interpreter';
 import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
+import { measureReliability, writeReliability } from './reliability';
 import { benchScaling } from './scaling';
 import { num } from './table';
 import { benchWebviewRender } from './webviewRender';
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   const e2e = await benchEndToEnd(20);
   await benchChats(gc);
   await benchInterpreter();
+  const reliability = await measureReliability();
+  writeReliability(reliability);
 
   console.log('\n== Summary (ratios from this run) ==');
   for (const p of pipeline) {
@@ -91,6 +94,10 @@ async function main(): Promise<void> {
     );
   }
   await benchWebviewRender();
+  console.log(
+    `Reliability (connection dropped after every event k, and mid-event): ${reliability.runsTried} runs, ${reliability.runsRecovered} recovered, ` +
+      `${reliability.charactersLost} characters lost, ${reliability.charactersDuplicated} duplicated (written to test/bench/results.json)`,
+  );
   console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
 }
 

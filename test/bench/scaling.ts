@@ -203,8 +203,8 @@ export async function benchScaling(gc: Gc | undefined): Promise<ScalingResult> {
       const r = perDeltaByItems.get(m);
       return `M=${num(m, 0)} vs M=${itemCounts[0]}: reduce ${num((r?.reduce ?? NaN) / (base?.reduce ?? NaN), 2)}x, RunStream ${num((r?.runStream ?? NaN) / (base?.runStream ?? NaN), 2)}x`;
     }),
-    'reduce copies the items array on every delta (items.slice in replaceAt), so its cost per delta grows with M;',
-    'RunStream adds an async-generator hop and items.find/items.some per event in dispatch (also O(M)), with a textDelta handler attached.',
+    'reduce keeps items in a persistent list with an id index (src/shared/persistentList.ts): a delta costs the same for any M;',
+    'RunStream adds an async-generator hop and an itemById lookup per event in dispatch (O(1)), with a textDelta handler attached.',
   ]);
 
   // Heap: what a run holds. Deltas are made fresh (flat strings, as decoding a stream makes them) while the run

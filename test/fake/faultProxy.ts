@@ -57,7 +57,14 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
   /** Answers that stay open after the fake server finished (stall, drop). */
   const holding = new WeakSet<ServerResponse>();
 
-  const forward = (req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, onData?: (chunk: Buffer, res: ServerResponse) => boolean): void => {
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    body: Buffer,
+    onData?: (chunk: Buffer, res: ServerResponse) => boolean,
+    onEnd?: (res: ServerResponse) => void,
+  ): void => {
     const up = request({ host: t.hostname, port: t.port, method: req.method, path, headers: { ...req.headers, host: t.host, 'content-length': String(body.length) } }, (upRes) => {
       res.writeHead(upRes.statusCode ?? 502, upRes.headers);
       upRes.on('data', (c: Buffer) => {
@@ -65,6 +72,7 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
         if (onData ? onData(c, res) : true) res.write(c);
       });
       upRes.on('end', () => {
+        onEnd?.(res);
         if (!res.destroyed && !res.writableEnded && !holding.has(res)) res.end();
       });
     });
@@ -177,6 +185,12 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
               }
             }
             return false;
+          }, (out) => {
+            // The stream had fewer than K messages: a drop that never happened is a clean end.
+            if (!stopped && kind === 'drop') {
+              if (buffered) out.write(Buffer.from(buffered, 'latin1'));
+              holding.delete(out);
+            }
           });
         }
         default:

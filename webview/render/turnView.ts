@@ -124,6 +124,12 @@ export class TurnView {
 
   /** Apply one event: reduce, then record what changed. No DOM work here. */
   apply(event: StreamEvent, now: number): void {
+    // A passing notice, not part of the transcript (the reducer ignores it): shown until the next event.
+    if (event.kind === 'run.retrying') {
+      if (this.run.status === 'in_progress') this.showRetrying(event.reason, event.delayMs, event.attempt);
+      return;
+    }
+    this.showRetrying(undefined);
     const before = this.run;
     this.run = reduce(before, event);
     if (this.run === before) return;
@@ -136,11 +142,6 @@ export class TurnView {
       }
       return;
     }
-    if (event.kind === 'run.retrying') {
-      this.showRetrying(event.reason, event.delayMs, event.attempt);
-      return;
-    }
-    this.showRetrying(undefined);
     if (event.kind === 'run.started') return;
     // By id, not by reading `items`: the item list is only built when asked for, and an event must stay cheap.
     const item = itemById(this.run, event.id);

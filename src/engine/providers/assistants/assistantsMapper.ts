@@ -65,10 +65,18 @@ class ArgumentsDecoder {
     return this.decodeJson();
   }
 
+  /** Where the search for `"code": "` goes on from: what was searched before is never scanned again. */
+  private searched = 0;
+
   private decodeJson(): string {
     if (this.pos === -2) return '';
     if (this.pos === -1) {
-      const m = /"code"\s*:\s*"/.exec(this.raw);
+      // Look only at what is new, plus enough before it for a key cut across two chunks (`"code"  :  "` with spaces).
+      const from = Math.max(0, this.searched - 64);
+      const re = /"code"\s*:\s*"/g;
+      re.lastIndex = from;
+      const m = re.exec(this.raw);
+      this.searched = this.raw.length;
       if (!m) return '';
       this.pos = m.index + m[0].length;
     }
