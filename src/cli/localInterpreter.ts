@@ -30,8 +30,15 @@ async function askOnTerminal(code: string): Promise<Consent> {
   }
 }
 
-/** A fresh interpreter of that kind (the CLI disposes it when the run ends). */
+/**
+ * A fresh interpreter of that kind (the CLI disposes it when the run ends), or undefined when this build cannot make
+ * one (Pyodide's files are not next to cli.js): the CLI then says so and answers without running code.
+ */
 export async function createCliInterpreter(kind: LocalInterpreterKind): Promise<LocalInterpreter | undefined> {
   if (kind === 'python') return new CPythonInterpreter({ confirm: askOnTerminal, locale: locale() });
-  return new PyodideInterpreter({ locale: locale() });
+  try {
+    return new PyodideInterpreter({ locale: locale() });
+  } catch {
+    return undefined;
+  }
 }

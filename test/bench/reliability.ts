@@ -34,7 +34,7 @@ export function writeReliability(figures: ReliabilityFigures, file = join(__dirn
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
 }
 
-const pieces = (t: RunTranscript): string[] => toTranscriptJson(t).items.map((i) => (i.type === 'text' ? i.text : i.code));
+const pieces = (t: RunTranscript): string[] => toTranscriptJson(t).items.map((i) => (i.type === 'text' ? i.text : i.type === 'code' ? i.code : ''));
 
 /** Characters shown before the drop that the final transcript no longer has (by item, as a prefix). */
 function lostChars(before: readonly string[], after: readonly string[]): number {

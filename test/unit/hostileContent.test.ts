@@ -194,6 +194,7 @@ describe('server ids longer than the door allows', () => {
     for (const m of [
       { type: 'insertCode', turnId: 'turn-1', itemId: wire },
       { type: 'copyCode', turnId: 'turn-1', itemId: wire },
+      { type: 'codeAction', action: 'insert', turnId: 'turn-1', itemId: wire },
       { type: 'saveOutput', turnId: 'turn-1', itemId: wire, outputIndex: 0 },
     ]) assert.ok(isWebviewToHost(m), m.type);
     assert.equal(realItemId([turn], 'turn-1', wire), longId);
@@ -208,6 +209,6 @@ describe('server ids longer than the door allows', () => {
     h.frame();
     const insert = h.root.querySelector('.code-insert') as unknown as HTMLElement;
     insert.click();
-    assert.deepEqual(h.posted.at(-1), { type: 'insertCode', turnId: 'turn-1', itemId: wire });
+    assert.deepEqual(h.posted.at(-1), { type: 'codeAction', action: 'insert', turnId: 'turn-1', itemId: wire });
   });
 });

@@ -54,7 +54,7 @@ describe('Responses streams in the shapes found in the wild', () => {
       },
     ];
     assert.deepEqual(toTranscriptJson(run(wire)).items, [
-      { type: 'code', language: 'python', code: 'print(2)', outputs: [{ type: 'logs', text: '2\n' }] },
+      { type: 'code', language: 'python', code: 'print(2)', runtime: 'hosted', outputs: [{ type: 'logs', text: '2\n' }] },
       { type: 'text', text: 'It prints 2.' },
     ]);
   });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { Window } from 'happy-dom';
+import { domWindow } from './support/happyDom';
 import type { StreamEvent } from '../../src/shared/events';
 import { type HostToWebview, type UiStrings, uiStringKeys } from '../../src/shared/protocol';
 import { emptyTranscript } from '../../src/shared/transcript';
@@ -22,7 +22,7 @@ before(async () => {
 const strings = Object.fromEntries(uiStringKeys.map((k) => [k, `«${k}»`])) as UiStrings;
 
 test('reasoning streams into a closed "thought process" block, apart from the answer; a notice shows its string', () => {
-  const window = new Window();
+  const window = domWindow();
   const doc = window.document;
   const root = doc.createElement('div');
   doc.body.append(root);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Window } from 'happy-dom';
+import { domWindow } from './support/happyDom';
 import type { StreamEvent } from '../../src/shared/events';
 import { isHostToWebview, isWebviewToHost, uiStringKeys, type HostToWebview, type TutorViewState, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
 import { emptyTranscript } from '../../src/shared/transcript';
@@ -33,7 +33,7 @@ const strings = {
 } as UiStrings;
 
 function harness() {
-  const window = new Window();
+  const window = domWindow();
   const doc = window.document;
   const root = doc.createElement('div');
   doc.body.append(root);
@@ -100,7 +100,8 @@ describe('webview: withheld code', () => {
     const block = h.doc.querySelector('.code-block') as unknown as HTMLElement;
     assert.equal(block.dataset.withheld, 'true');
     assert.equal((block.querySelector('pre.code-pre') as unknown as HTMLElement).hidden, true);
-    assert.equal((block.querySelector('.code-insert') as unknown as HTMLElement).hidden, true, 'no Insert for withheld code');
+    const insert = block.querySelector('.code-insert') as unknown as HTMLElement;
+    assert.equal((insert.closest('.code-actions') as unknown as HTMLElement).hidden, true, 'no Insert for withheld code');
     assert.equal(block.querySelector('.withheld-title')?.textContent, 'Code of this run withheld (15 lines)');
     assert.match(block.querySelector('.output-logs')?.textContent ?? '', /\[2, 3, 5\]/);
     // Reveal is offered only while the course allows it (the root's class), and only once the answer is finished.
@@ -121,7 +122,7 @@ describe('webview: withheld code', () => {
     assert.equal((h.doc.querySelector('.withheld .withheld-reveal') as unknown as HTMLElement).hidden, true);
     h.events('t1', [{ kind: 'withheld.revealed', id: 'ci', code: SOLUTION_CODE }]);
     assert.equal((block.querySelector('pre.code-pre') as unknown as HTMLElement).hidden, false);
-    assert.equal((block.querySelector('.code-insert') as unknown as HTMLElement).hidden, true, 'still no Insert once revealed');
+    assert.equal((insert.closest('.code-actions') as unknown as HTMLElement).hidden, true, 'still no Insert once revealed');
   });
 });
 

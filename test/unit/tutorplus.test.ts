@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Window } from 'happy-dom';
+import { domWindow } from './support/happyDom';
 import { ResponsesProvider } from '../../src/engine/providers/responses/responsesProvider';
 import { RunStream } from '../../src/engine/runStream';
 import type { StreamEvent } from '../../src/shared/events';
@@ -304,7 +304,7 @@ before(async () => {
 });
 
 function page() {
-  const window = new Window();
+  const window = domWindow();
   const doc = window.document;
   const root = doc.createElement('div');
   doc.body.append(root);

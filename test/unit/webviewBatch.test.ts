@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { Window } from 'happy-dom';
+import { domWindow } from './support/happyDom';
 import { type HostToWebview, type LiveMessage, type UiStrings, isHostToWebview, uiStringKeys } from '../../src/shared/protocol';
 import { emptyTranscript } from '../../src/shared/transcript';
 
@@ -21,7 +21,7 @@ before(async () => {
 const strings = Object.fromEntries(uiStringKeys.map((k) => [k, `«${k}»`])) as UiStrings;
 
 function view() {
-  const window = new Window();
+  const window = domWindow();
   const doc = window.document;
   const root = doc.createElement('div');
   doc.body.append(root);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, it } from 'node:test';
-import { Window } from 'happy-dom';
+import { domWindow } from './support/happyDom';
 import { uiStringKeys, type HostToWebview, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
 import { emptyTranscript } from '../../src/shared/transcript';
 
@@ -28,7 +28,7 @@ before(async () => {
 const strings = { ...(Object.fromEntries(uiStringKeys.map((k) => [k, `«${k}»`])) as UiStrings), retrying: 'Retry ({0}) in {1} s, attempt {2}' };
 
 it('a refusal is marked, and a retry notice shows while waiting and goes when the answer comes', () => {
-  const window = new Window();
+  const window = domWindow();
   const doc = window.document;
   const root = doc.createElement('div');
   doc.body.append(root);

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Window } from 'happy-dom';
+import type { Window } from 'happy-dom';
+import { domWindow } from './support/happyDom';
 import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
 import { uiStringKeys, type UiStrings } from '../../src/shared/protocol';
 import { emptyTranscript } from '../../src/shared/transcript';
@@ -60,7 +61,7 @@ interface StreamPlan {
 /** Stream `plan` through a chat view; returns the answer's DOM, flattened, and the one-shot DOM of the same text. */
 let shared: Window | undefined;
 function streamAndCompare(text: string, plan: StreamPlan): { streamed: string; oneShot: string } {
-  shared ??= new Window();
+  shared ??= domWindow();
   const doc = shared.document;
   doc.body.replaceChildren();
   const root = doc.createElement('div');

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { Window } from 'happy-dom';
+import { domWindow } from './support/happyDom';
 import { findCodeBlock, languageIdFor, markdownFences } from '../../src/shared/codeBlocks';
 import type { StreamEvent } from '../../src/shared/events';
 import { isWebviewToHost, uiStringKeys, type HostToWebview, type Turn, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
@@ -34,7 +34,7 @@ const strings = Object.fromEntries(uiStringKeys.map((k) => [k, `«${k}»`])) as 
 type El = { click(): void; hidden: boolean; textContent: string | null; getAttribute(n: string): string | null; closest(s: string): unknown };
 
 function harness(typewriter = false) {
-  const window = new Window();
+  const window = domWindow();
   const doc = window.document;
   const root = doc.createElement('div');
   doc.body.append(root);
