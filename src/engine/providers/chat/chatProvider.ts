@@ -7,6 +7,8 @@
 import OpenAI, { APIError } from 'openai';
 import type { StreamEvent } from '../../../shared/events';
 import { redactSecrets } from '../../errors';
+import { guardedFetch, type NetOptions } from '../../net/guardedFetch';
+import { defaultRetryPolicy, type RetryPolicy, withRetries } from '../../net/retryPolicy';
 import type { MapperEvent } from '../../mapperEvents';
 import { type ConnectionOptions, type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
 import { runToolCall } from '../../tools/functionTool';
@@ -36,8 +38,20 @@ export class ChatProvider implements Provider {
   readonly protocol = 'chat' as const;
   private readonly client: OpenAI;
 
-  constructor(private readonly options: ChatProviderOptions) {
-    this.client = new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: 1, defaultHeaders: options.headers });
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: ChatProviderOptions & NetOptions & { readonly retryPolicy?: RetryPolicy; readonly fetch?: typeof fetch }) {
+    this.retry = options.retryPolicy ?? defaultRetryPolicy;
+    // The same transport as the other providers: our connect/idle timeouts and SSE line cap, and our retries (so each
+    // wait shows as run.retrying), never the SDK's.
+    this.client = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.baseUrl,
+      maxRetries: 0,
+      timeout: 24 * 60 * 60 * 1000,
+      defaultHeaders: options.headers,
+      fetch: guardedFetch(options.fetch, options),
+    });
   }
 
   async *stream(request: RunRequest, signal?: AbortSignal): AsyncGenerator<StreamEvent, void, undefined> {
@@ -87,7 +101,11 @@ export class ChatProvider implements Provider {
         };
         let stream: AsyncIterable<unknown>;
         try {
-          stream = await this.client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal });
+          const client = this.client;
+          stream = yield* withRetries(() => client.chat.completions.create(body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming, { signal }), {
+            policy: this.retry,
+            signal,
+          });
         } catch (e) {
           if (withTools && looksLikeToolsRejected(e)) {
             // The model cannot call tools here: say so, and answer without them.
