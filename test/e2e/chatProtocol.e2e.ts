@@ -46,14 +46,29 @@ async function codeStatusOf(chat: Frame, turn: number): Promise<string | null> {
 test('chat protocol: code streams in and runs locally in Pyodide, keeps its state across questions, and Stop stops a runaway cell', async () => {
   await withTutor({ name: 'chat-protocol', settings: { 'codeTutor.protocol': 'chat' }, timeoutMs: 60_000 }, async (vs, server) => {
     const chat = await openSidebar(vs);
+    // The webview's own layout against the chat pane it is drawn over.
+    const layout = async () => ({
+      frame: await (await chat.frameElement()).boundingBox(),
+      pane: await vs.page.locator('.pane', { has: vs.page.locator('.pane-header', { hasText: /^Chat|Chat$/ }) }).first().locator('.pane-body').boundingBox(),
+      inside: await chat.evaluate(() => ({
+        innerHeight: window.innerHeight,
+        rootHeight: document.getElementById('code-tutor-root')?.getBoundingClientRect().height,
+        scrollY: window.scrollY,
+        docHeight: document.documentElement.scrollHeight,
+        composerBottom: document.querySelector('.composer')?.getBoundingClientRect().bottom ?? Infinity,
+        logsBottom: Array.from(document.querySelectorAll('.turn.latest .output-logs')).at(-1)?.getBoundingClientRect().bottom ?? Infinity,
+        listBottom: document.querySelector('.turns')?.getBoundingClientRect().bottom ?? 0,
+      })),
+    });
 
     // 1. A chat model writes a run_python call; its code streams into the block while the arguments arrive.
-    await ask(chat, '[scenario:chat:plot] [delay:40] Can Python draw a tiny picture without any library?');
+    await ask(chat, '[scenario:chat:plot] [delay:60] Can Python draw a tiny picture without any library?');
     await chat.locator('.turn .code-block').first().waitFor({ state: 'attached', timeout: 30_000 });
     const stillWriting = async () => (await codeStatusOf(chat, 1)) !== 'writing';
-    const lengths = await watchGrowth(async () => (await codeOf(chat, 1)).length, stillWriting, 60_000);
+    const lengths = await watchGrowth(async () => (await codeOf(chat, 1)).length, async () => (await stillWriting()) || (await codeOf(chat, 1)).length > 120, 60_000);
+    await vs.screenshot('chat-protocol-streaming'); // half-written code, status "writing"
+    lengths.push(...(await watchGrowth(async () => (await codeOf(chat, 1)).length, stillWriting, 60_000)));
     assert.ok(lengths.filter((n) => n > 0).length >= 3, `the code streamed into the block (lengths seen: ${lengths.join(',')})`);
-    await vs.screenshot('chat-protocol-streaming');
 
     await waitForTurn(chat, 1, 'completed', COLD_MS);
     assert.equal((await codeOf(chat, 1)).trimEnd(), plotCode.trimEnd(), 'the whole code, exactly as the model wrote it');
@@ -76,6 +91,7 @@ test('chat protocol: code streams in and runs locally in Pyodide, keeps its stat
     assert.ok(!body1.tools?.some((t) => t.type === 'code_interpreter'), 'no hosted interpreter is asked for');
     const toolMessage = messagesOf(second.body).find((m) => m.role === 'tool');
     assert.match(textOf(toolMessage?.content), new RegExp(`wrote ${wrote[1]} bytes`), 'the tool result is what Pyodide printed');
+    await img.scrollIntoViewIfNeeded();
     await vs.screenshot('chat-protocol-plot');
 
     // 2. Follow-ups in the same chat share one Python namespace, like notebook cells.
@@ -117,6 +133,10 @@ test('chat protocol: code streams in and runs locally in Pyodide, keeps its stat
     await new Promise((r) => setTimeout(r, 1500)); // it is really spinning now
     assert.equal(await codeStatusOf(chat, 4), 'running', 'the loop is still running before Stop');
     await vs.screenshot('chat-protocol-running');
+    // What a person sees: the chat list scrolls inside the view and follows the run; the message box stays in view.
+    const seen = await layout();
+    assert.equal(seen.inside.docHeight, seen.inside.innerHeight, `the webview page itself does not scroll: ${JSON.stringify(seen)}`);
+    assert.ok(seen.inside.composerBottom <= seen.inside.innerHeight && seen.inside.logsBottom <= seen.inside.listBottom + 1, `the message box and the running cell's output are in view: ${JSON.stringify(seen)}`);
     const requestsBeforeStop = chatRequests(server).length;
     await chat.locator('#stop').click();
     await waitForTurn(chat, 4, 'cancelled', 20_000);
@@ -124,6 +144,12 @@ test('chat protocol: code streams in and runs locally in Pyodide, keeps its stat
     assert.notEqual(await codeStatusOf(chat, 4), 'running', 'the code block no longer says it is running');
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(chatRequests(server).length, requestsBeforeStop, 'a stopped turn asks the model nothing more');
+    // Give the chat the whole side bar (collapse History), as a person reading a long chat would.
+    await vs.page.locator('.pane-header', { hasText: /^History|History$/ }).first().click();
+    await new Promise((r) => setTimeout(r, 1000));
+    const wide = await layout();
+    assert.ok(wide.frame && seen.frame && wide.frame.height > seen.frame.height, `the chat got the room History left: ${JSON.stringify(wide)}`);
+    assert.equal(wide.inside.docHeight, wide.inside.innerHeight, `still no page scroll: ${JSON.stringify(wide)}`);
     await vs.screenshot('chat-protocol-stopped');
 
     // A question after Stop still runs code, in the same namespace (the interrupt did not lose x).
