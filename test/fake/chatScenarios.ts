@@ -42,6 +42,9 @@ export const CHAT_SCENARIOS: readonly ChatScenarioInfo[] = [
   { name: 'chat:plot', description: 'run_python writing a PNG under /mnt/data with pure Python, then text' },
   { name: 'chat:slow', description: 'chat:tutor with a long text and 250 ms between chunks (Stop tests)', delayMs: 250 },
   { name: 'chat:echo', description: 'text only: how many user/assistant/tool messages the request carried' },
+  { name: 'chat:remember', description: 'run_python setting `x = 41` (state for a later question), then text' },
+  { name: 'chat:recall', description: 'run_python printing `x + 1` (needs the state an earlier question left), then text' },
+  { name: 'chat:forever', description: 'run_python with `while True: pass` (a runaway cell for Stop and time-limit tests)' },
   ...chatFixtureNames().map((f) => ({ name: `chat:fixture:${f}`, description: `replays openai-chat/${f} verbatim` })),
 ];
 
@@ -245,6 +248,11 @@ export const plotCode = [
   '',
 ].join('\n');
 
+/** Two cells of one notebook: the first leaves `x` in the namespace, the second reads it. */
+export const rememberCode = 'x = 41\nprint("x is set to", x)\n';
+export const recallCode = 'print("x + 1 =", x + 1)\n';
+export const foreverCode = 'print("looping…", flush=True)\nwhile True:\n    pass\n';
+
 function answerAfterTool(b: ChunkBuilder, ctx: ChatContext): WireEvent[] {
   const last = ctx.toolResults.at(-1) ?? '';
   return b.open().text(`The interpreter printed: ${quoteOf(last, 200)}. Do you see why?`).close('stop');
@@ -323,6 +331,12 @@ export function planChat(name: string, ctx: ChatContext): ChatPlan {
       return { events: b.close('tool_calls') };
     case 'chat:plot':
       return { events: afterTool ? answerAfterTool(b, ctx) : codeTurn(plotCode) };
+    case 'chat:remember':
+      return { events: afterTool ? answerAfterTool(b, ctx) : codeTurn(rememberCode) };
+    case 'chat:recall':
+      return { events: afterTool ? answerAfterTool(b, ctx) : codeTurn(recallCode) };
+    case 'chat:forever':
+      return { events: afterTool ? answerAfterTool(b, ctx) : codeTurn(foreverCode) };
     case 'chat:echo': {
       const count = (role: string) => ctx.messages.filter((m) => m.role === role).length;
       return { events: b.open().text(`user=${count('user')} assistant=${count('assistant')} tool=${count('tool')} system=${count('system')}`).close('stop') };
