@@ -76,8 +76,8 @@ test('a chat is on disk while it streams (at least once a second) and complete a
   const { m } = await manager(dir, new MemoryMemento());
   const s = m.sidebar.session;
   const done = finished(m);
-  assert.equal(await s.ask({ text: 'Teach me slowly [scenario:slow]' }), true);
-  // The slow scenario spaces events 250 ms apart; well before it ends, the file holds the answer so far.
+  assert.equal(await s.ask({ text: 'Teach me slowly [delay:60]' }), true);
+  // Events come 60 ms apart, so the run lasts several seconds: well before it ends, the file holds the answer so far.
   let mid: ReturnType<typeof stored> | undefined;
   for (let i = 0; i < 40 && !mid; i++) {
     await sleep(100);
@@ -96,7 +96,7 @@ test('a chat is on disk while it streams (at least once a second) and complete a
     status = stored(dir, s.id).chat.turns[0].run.status;
   }
   assert.equal(status, 'completed', 'saved at the end of the run');
-  assert.equal(m.list()[0].title, 'Teach me slowly [scenario:slow]');
+  assert.equal(m.list()[0].title, 'Teach me slowly [delay:60]');
   m.dispose();
 });
 
