@@ -18,6 +18,8 @@ import { base64ByteLength, itemById, reduce, type RunTranscript, toTranscriptJso
 import { type CourseProblem, type CourseRules, defaultRules, effectiveMode, maxCourseFileBytes, parseCourseRules } from './tutor/courseRules';
 import { isTutorMode, type TutorMode } from './tutor/modes';
 import { guardedProvider, tutorRequest } from './tutor/tutorRun';
+import { remarkTool } from './tutor/review/remarkTool';
+import type { Remark } from './shared/remark';
 
 const msg = cliMessages();
 
@@ -216,6 +218,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const tutor = { mode, rules };
+  // Review remarks are printed as they are accepted (and kept in --transcript as remark items).
+  const printRemark = (r: Remark) => {
+    if (!args.transcript) process.stdout.write(`\n${format(msg.remark, String(r.line), r.severity, r.message)}\n`);
+  };
   // Chat completions have no hosted interpreter: there, code always runs locally (unless it is off).
   const wantsLocal = args.interpreter === 'local' || (args.protocol === 'chat' && args.interpreter === 'hosted');
   let local: LocalInterpreter | undefined;
@@ -228,6 +234,8 @@ async function main(argv: readonly string[]): Promise<number> {
     tutorRequest(
       {
         question: { text: args.question },
+        // Review mode: the tutor comments through add_remark; the remarks are printed and kept in --transcript.
+        ...(mode === 'review' ? { tools: [remarkTool({ startLine: 1, endLine: 100_000 }, printRemark)] } : {}),
         codeInterpreter: args.interpreter !== 'off' && !(wantsLocal && !local),
         ...(local ? { localInterpreter: local } : {}),
       },

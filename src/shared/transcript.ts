@@ -5,6 +5,7 @@
  */
 import type { CodeOutput, CodeRuntime, CodeStatus, NoticeCode, RunError, RunStatus, StreamEvent } from './events';
 import { PersistentList } from './persistentList';
+import { parseRemark, remarkToolName, type RemarkSeverity } from './remark';
 
 export interface TextItem {
   readonly type: 'text';
@@ -356,6 +357,7 @@ export interface TranscriptJson {
     | { type: 'withheld'; language: string; lines: number; revealed?: true }
     | { type: 'thinking'; text: string }
     | { type: 'notice'; notice: NoticeCode }
+    | { type: 'remark'; line: number; endLine?: number; severity: RemarkSeverity; message: string }
     | {
         type: 'code';
         language: string;
@@ -376,6 +378,11 @@ export function toTranscriptJson(t: RunTranscript): TranscriptJson {
     else if (it.type === 'withheld') items.push({ type: 'withheld', language: it.language, lines: it.lines, ...(it.revealed ? { revealed: true as const } : {}) });
     else if (it.type === 'thinking') items.push({ type: 'thinking', text: it.text });
     else if (it.type === 'notice') items.push({ type: 'notice', notice: it.notice });
+    else if (it.type === 'tool' && it.name === remarkToolName && it.result !== undefined && !it.isError) {
+      // A review remark the tool accepted (its range was checked when it ran).
+      const r = parseRemark(it.arguments, { startLine: 1, endLine: Number.MAX_SAFE_INTEGER });
+      if (r.ok) items.push({ type: 'remark', line: r.remark.line, ...(r.remark.endLine !== undefined ? { endLine: r.remark.endLine } : {}), severity: r.remark.severity, message: r.remark.message });
+    }
     else if (it.type === 'code') {
       if (it.withheld) items.push({ type: 'withheld', language: it.language, lines: it.withheld.lines, ...(it.withheld.revealed ? { revealed: true as const } : {}) });
       items.push({

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { type FakeServer, startFakeServer } from '../fake/server';
+import { REVIEW_REMARKS } from '../fake/interactiveScenarios';
 import { SOLUTION_AFTER_RUN, SOLUTION_CODE, SOLUTION_INTRO, SOLUTION_LOGS, SOLUTION_OUTRO } from '../fake/tutorScenarios';
 
 const root = join(__dirname, '..', '..');
@@ -117,4 +118,22 @@ test('an invalid course file, or a mode the course forbids, exits 2 and names th
   const zh = await runCli(['ask', 'help', '--base-url', server.url, '--course', join(dir, 'broken.json')], { LANG: 'zh_CN.UTF-8' });
   assert.equal(zh.code, 2);
   assert.match(zh.stderr, /课程文件 .*broken\.json 不可用: 不是有效的 JSON/);
+});
+
+test('--mode review: the remarks arrive through add_remark and are remark items in --transcript, printed otherwise', async () => {
+  const r = await runCli(['ask', '[scenario:review] Review my primes', '--base-url', server.url, '--mode', 'review', '--transcript']);
+  assert.equal(r.code, 0, r.stderr);
+  const t = JSON.parse(r.stdout.trim());
+  const remarks = t.items.filter((i: { type: string }) => i.type === 'remark');
+  assert.deepEqual(
+    remarks,
+    REVIEW_REMARKS.map((x) => ({ type: 'remark', line: x.line, severity: x.severity, message: x.message })),
+  );
+  // The request offered the tool, in review mode only.
+  const plain = await runCli(['ask', '[scenario:review] Review my primes', '--base-url', server.url, '--mode', 'review']);
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout, /Remark, line 8 \(warning\): This range stops before the square root itself/);
+  const explain = await runCli(['ask', '[scenario:review] Review my primes', '--base-url', server.url, '--transcript']);
+  const te = JSON.parse(explain.stdout.trim());
+  assert.equal(te.items.filter((i: { type: string }) => i.type === 'remark').length, 0, 'no remark tool outside review mode');
 });
