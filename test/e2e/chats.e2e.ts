@@ -198,9 +198,10 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     const editor = page.locator('.notebook-editor').first();
     await editor.waitFor({ state: 'visible', timeout: 30_000 });
     await page.locator('.tabs-container .tab.active', { hasText: 'Plots-lesson.ipynb' }).waitFor({ state: 'visible' });
-    await editor.locator('.code-cell-row').first().waitFor({ state: 'visible' });
-    assert.ok((await editor.locator('.code-cell-row').count()) >= 1, 'code cells in the notebook editor');
-    assert.ok((await editor.locator('.markdown-cell-row').count()) >= 2, 'markdown cells in the notebook editor');
+    // The notebook list keeps hidden template rows too: count the rows a person can see.
+    await editor.locator('.code-cell-row:visible').first().waitFor({ state: 'visible' });
+    assert.ok((await editor.locator('.code-cell-row:visible').count()) >= 1, 'code cells in the notebook editor');
+    assert.ok((await editor.locator('.markdown-cell-row:visible').count()) >= 2, 'markdown cells in the notebook editor');
     // The plot is drawn by the notebook's output renderer (a webview of its own).
     const plotShown = async () => {
       for (const f of page.frames()) {
