@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { type CodeBlock, languageIdFor } from '../shared/codeBlocks';
 import type { CodeAction } from '../shared/protocol';
-import { isInsertTarget } from './insertCode';
+import { confirmHiddenCharacters, isInsertTarget } from './insertCode';
 
 /** Carry out `action`; returns a message for the learner when it could not be done, undefined on success. */
 export async function runCodeAction(action: CodeAction, block: CodeBlock, editor: vscode.TextEditor | undefined): Promise<string | undefined> {
@@ -16,8 +16,11 @@ export async function runCodeAction(action: CodeAction, block: CodeBlock, editor
       return undefined;
     case 'insert':
     case 'replace':
+      // Code that hides what it does (terminal escapes, bidi controls) goes into a document only after a warning.
+      if (!(await confirmHiddenCharacters(block.code))) return undefined;
       return editInto(editor, block.code, action === 'replace');
     case 'newEditor': {
+      if (!(await confirmHiddenCharacters(block.code))) return undefined;
       const known = new Set(await vscode.languages.getLanguages());
       const doc = await vscode.workspace.openTextDocument({ content: block.code, language: languageIdFor(block.language, known) });
       await vscode.window.showTextDocument(doc, { viewColumn: editor?.viewColumn ?? vscode.ViewColumn.One, preview: false, preserveFocus: false });
