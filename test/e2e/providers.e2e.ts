@@ -95,12 +95,13 @@ test('Stop during a run keeps the partial answer and marks it stopped', async ()
     await ask(chat, '[scenario:slow] tell me about recursion');
     await chat.locator('.turn-answer .md-text').first().waitFor({ state: 'visible', timeout: 30_000 });
     await chat.waitForFunction(() => (document.querySelector('.turn-answer .md-text')?.textContent ?? '').length > 20, undefined, { timeout: 30_000 });
-    // While the run goes, the view's title bar offers Stop too; it goes away when the run ends.
-    const titleStop = vs.page.locator('.part.sidebar .title-actions .action-label[aria-label*="Stop"]');
-    await titleStop.first().waitFor({ state: 'visible', timeout: 10_000 });
+    // While the run goes, the Chat view's title offers Stop too; it goes away when the run ends. (With the History
+    // view beside it, the Chat view's actions sit in its own pane header, which VS Code shows on hover or focus.)
+    const titleStop = vs.page.locator('.part.sidebar .action-label[aria-label*="Stop"]');
+    await titleStop.first().waitFor({ state: 'attached', timeout: 10_000 });
     await chat.locator('#stop').click();
     await waitForTurn(chat, 1, 'cancelled', 10_000);
-    await titleStop.first().waitFor({ state: 'hidden', timeout: 10_000 });
+    await titleStop.first().waitFor({ state: 'detached', timeout: 10_000 });
     await chat.locator('.run-stopped').first().waitFor({ state: 'visible' });
     const kept = await chat.locator('.turn-answer .md-text').first().innerText();
     assert.ok(kept.length > 20, 'the partial answer is kept');
