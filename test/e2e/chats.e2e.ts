@@ -200,7 +200,7 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     await page.locator('.tabs-container .tab.active', { hasText: 'Plots-lesson.ipynb' }).waitFor({ state: 'visible' });
     // What a person sees: the interpreter code as a code cell (a Monaco editor inside the notebook), and the
     // explanations as rendered markdown (in the notebook's own webview, checked with the plot below).
-    const codeCell = editor.locator('.monaco-editor .view-lines', { hasText: 'import matplotlib.pyplot as plt' }).first();
+    const codeCell = page.locator('.notebook-editor .monaco-editor .view-lines', { hasText: 'import matplotlib.pyplot as plt' }).first();
     await codeCell.waitFor({ state: 'visible' });
     // The plot is drawn by the notebook's output renderer (a webview of its own).
     const plotShown = async () => {
