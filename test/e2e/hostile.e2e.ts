@@ -1,6 +1,6 @@
 /**
  * Issue 9 in a real VS Code and real Chromium, one VS Code start:
- * - the injection corpus (test/fixtures/payloads, 465 payloads) streamed through every channel a server controls
+ * - the injection corpus (test/fixtures/payloads, 454 payloads) streamed through every channel a server controls
  *   (test/fake/hostileScenario.ts). A canary — a global `__canary()` (and alert/confirm/prompt) the payloads try to
  *   call, and a URL on the fake server they try to request — proves nothing ran and nothing was fetched; the
  *   webview frame never navigates; CSP violations are counted from the frame's first script on (an init script in

@@ -1,5 +1,5 @@
 /**
- * The injection corpus (test/fixtures/payloads, 465 payloads from DOMPurify's fixtures, the OWASP and HTML5
+ * The injection corpus (test/fixtures/payloads, 454 payloads: written for this project, and from knowledge of the OWASP and HTML5
  * Security cheat sheets and markdown tricks) through every channel of the real chat view, in happy-dom: model text
  * in one piece and streamed, fence info strings and bodies, code and its language, logs, file names and mime types,
  * tool names, arguments and results, error messages, notices, questions and selections. Whatever a payload tries,
