@@ -37,6 +37,8 @@ export interface AskOptions {
   readonly prompt?: string;
   /** The turn's learner record to start with. */
   readonly learner?: LearnerRecord;
+  /** Run this question in this mode (e.g. "Review My Code" in review mode), when the course allows it. */
+  readonly mode?: TutorMode;
 }
 
 /** What a run needs that the session does not own: a provider for the current settings and key, and tools. */
@@ -243,7 +245,8 @@ export class ChatSession implements vscode.Disposable {
       this.apply(turn.id, event, reduce(turn.run, event));
       return true;
     }
-    const tutor = { mode: this.effectiveMode(inputs).mode, rules: inputs.rules };
+    const effective = this.effectiveMode(inputs);
+    const tutor = { mode: options.mode && effective.allowed.includes(options.mode) ? options.mode : effective.mode, rules: inputs.rules };
     // A prompt replaces the whole message (its own code included); otherwise the question goes with its selection.
     if (notes.text) this.turns = [...notes.turns, turn];
     const text = `${options.prompt ?? question.text}${notes.text}`;

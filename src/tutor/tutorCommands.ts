@@ -61,6 +61,8 @@ export function registerTutorCommands(deps: TutorCommandDeps): vscode.Disposable
           tools: [remarkTool(range, (remark) => diagnostics.add(doc, remark))],
           prompt: reviewPrompt(file, doc.languageId, code, range),
           learner: { kind: 'review', review: { uri: doc.uri.toString(), file, ...range } },
+          // Review mode: comment, don't rewrite, with the hint guard over the review's text (issue 6).
+          mode: 'review',
         },
       );
     }),

@@ -236,3 +236,27 @@ test('the old memento chats move into the store once; a damaged file is reported
   assert.equal((posts()[n].body as { previous_response_id?: string }).previous_response_id, 'resp_old');
   again.m.dispose();
 });
+
+test('a question asked in a given mode (Review My Code) runs in that mode: review instructions, the hint guard on its text', async () => {
+  const dir = newDir();
+  const { m } = await manager(dir, new MemoryMemento());
+  const s = m.sidebar.session;
+  const before = server.requests.length;
+  let done = finished(m);
+  assert.equal(await s.ask({ text: 'Review my code [scenario:solution]' }, { mode: 'review' }), true);
+  await done;
+  const review = server.requests.slice(before).find((r) => r.path.endsWith('/responses'));
+  assert.match(String((review?.body as { instructions?: string }).instructions), /Mode: REVIEW/);
+  // The 15-line solution the scripted model writes is withheld in review mode too.
+  const items = s.snapshot().turns[0].run.items;
+  assert.ok(items.some((i) => i.type === 'withheld'), 'the guard withheld the long code');
+  // Without the option, the chat's own mode (explain, no course here) applies: nothing is withheld.
+  done = finished(m);
+  const after = server.requests.length;
+  assert.equal(await s.ask({ text: 'Explain it [scenario:solution]' }), true);
+  await done;
+  const plain = server.requests.slice(after).find((r) => r.path.endsWith('/responses'));
+  assert.doesNotMatch(String((plain?.body as { instructions?: string }).instructions), /Mode: REVIEW/);
+  assert.ok(!s.snapshot().turns[1].run.items.some((i) => i.type === 'withheld'), 'explain mode withholds nothing');
+  m.dispose();
+});
