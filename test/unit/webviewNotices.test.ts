@@ -6,20 +6,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, it } from 'node:test';
 import { domWindow } from './support/happyDom';
-import { uiStringKeys, type HostToWebview, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
+import { uiStringKeys, type HostToWebview, type UiStrings } from '../../src/shared/protocol';
 import { emptyTranscript } from '../../src/shared/transcript';
+import type { ChatViewDeps } from './support/chatHarness';
 
 interface ChatViewLike {
   handle(m: HostToWebview): void;
 }
-let ChatView: new (deps: {
-  doc: unknown;
-  root: unknown;
-  post: (m: WebviewToHost) => void;
-  now: () => number;
-  requestFrame: (cb: () => void) => void;
-  reducedMotion: () => boolean;
-}) => ChatViewLike;
+let ChatView: new (deps: ChatViewDeps) => ChatViewLike;
 
 before(async () => {
   ({ ChatView } = await import(join(__dirname, '../../webview/render/chatView.ts')));

@@ -16,20 +16,14 @@ import { emptyTranscript } from '../../src/shared/transcript';
 import { nextLineChunk } from '../../webview/render/highlight';
 import { BlockSplitter, isSafeHref, markdownStats } from '../../webview/render/markdown';
 import { safeCut, Typewriter, defaultTypewriterOptions } from '../../webview/render/typewriter';
+import type { ChatViewDeps } from './support/chatHarness';
 
 interface ChatViewLike {
   handle(m: HostToWebview): void;
   flush(): void;
   showAll(): void;
 }
-interface ChatViewDepsLike {
-  doc: unknown;
-  root: unknown;
-  post: (m: WebviewToHost) => void;
-  now: () => number;
-  requestFrame: (cb: () => void) => void;
-  reducedMotion: () => boolean;
-}
+type ChatViewDepsLike = ChatViewDeps;
 interface Stats {
   chunkHighlights: number;
   chunkChars: number;

@@ -9,22 +9,16 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Window } from 'happy-dom';
 import { domWindow } from './support/happyDom';
-import type { HostToWebview, WebviewToHost } from '../../src/shared/protocol';
+import type { HostToWebview } from '../../src/shared/protocol';
 import { uiStringKeys, type UiStrings } from '../../src/shared/protocol';
 import { emptyTranscript } from '../../src/shared/transcript';
 import { markdownStats, renderMarkdown } from '../../webview/render/markdown';
+import type { ChatViewDeps } from './support/chatHarness';
 
 interface ChatViewLike {
   handle(m: HostToWebview): void;
 }
-type Ctor = new (deps: {
-  doc: unknown;
-  root: unknown;
-  post: (m: WebviewToHost) => void;
-  now: () => number;
-  requestFrame: (cb: () => void) => void;
-  reducedMotion: () => boolean;
-}) => ChatViewLike;
+type Ctor = new (deps: ChatViewDeps) => ChatViewLike;
 
 const render = join(__dirname, '../../webview/render');
 let ChatView: Ctor;

@@ -12,18 +12,12 @@ import { findCodeBlock, languageIdFor, markdownFences } from '../../src/shared/c
 import type { StreamEvent } from '../../src/shared/events';
 import { isWebviewToHost, uiStringKeys, type HostToWebview, type Turn, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
 import { emptyTranscript, reduce } from '../../src/shared/transcript';
+import type { ChatViewDeps } from './support/chatHarness';
 
 interface ChatViewLike {
   handle(m: HostToWebview): void;
 }
-type Ctor = new (deps: {
-  doc: unknown;
-  root: unknown;
-  post: (m: WebviewToHost) => void;
-  now: () => number;
-  requestFrame: (cb: () => void) => void;
-  reducedMotion: () => boolean;
-}) => ChatViewLike;
+type Ctor = new (deps: ChatViewDeps) => ChatViewLike;
 
 let ChatView: Ctor;
 before(async () => {

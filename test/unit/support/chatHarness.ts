@@ -13,7 +13,17 @@ interface ChatViewLike {
   handle(m: HostToWebview): void;
   flush(): void;
 }
-type ChatViewCtor = new (deps: Record<string, unknown>) => ChatViewLike;
+/** What the real ChatView is built with (webview/main.ts passes the browser's; tests pass their own clock and frames). */
+export interface ChatViewDeps {
+  doc: unknown;
+  root: unknown;
+  post: (m: WebviewToHost) => void;
+  now: () => number;
+  requestFrame: (cb: () => void) => void;
+  reducedMotion: () => boolean;
+}
+
+type ChatViewCtor = new (deps: ChatViewDeps) => ChatViewLike;
 
 let ctor: ChatViewCtor | undefined;
 export async function loadChatView(): Promise<void> {
