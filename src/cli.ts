@@ -2,7 +2,7 @@
  * The terminal client on the same engine as the extension:
  *   node dist/cli.js ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
  *     [--local-interpreter pyodide|python] [--base-url URL] [--model M] [--transcript]
- *     [--mode explain|hint|review] [--course .codetutor.json]
+ *     [--mode explain|hint|review] [--course .codetutor.json] [--predict] [--quiz]
  * Exit codes: 0 completed, 1 failed or incomplete, 2 bad usage, 130 interrupted (Ctrl-C keeps what arrived).
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -20,6 +20,15 @@ import { isTutorMode, type TutorMode } from './tutor/modes';
 import { guardedProvider, tutorRequest } from './tutor/tutorRun';
 import { remarkTool } from './tutor/review/remarkTool';
 import type { Remark } from './shared/remark';
+import type { ConversationRef, RunRequest } from './engine/provider';
+import type { PredictionRecord } from './shared/learner';
+import { quizToolName } from './shared/quiz';
+import { predictionNotes } from './tutor/predict/predictionNotes';
+import { quizInstruction, quizTool } from './tutor/quiz/quizTool';
+import { predictOnTerminal } from './cli/predictOnTerminal';
+import { type QuizOutcome, quizOnTerminal } from './cli/quizOnTerminal';
+import { TerminalInput } from './cli/terminalInput';
+import { TerminalScreen } from './cli/terminalScreen';
 
 const msg = cliMessages();
 
@@ -36,6 +45,10 @@ interface CliArgs {
   localInterpreter: LocalInterpreterKind;
   connectTimeoutMs?: number;
   idleTimeoutMs?: number;
+  /** Ask for a prediction before each piece of code's output is shown (interactive output only). */
+  predict: boolean;
+  /** After a completed answer, "Check my understanding": a quiz judged here. */
+  quiz: boolean;
 }
 
 class UsageError extends Error {}
@@ -54,6 +67,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let localInterpreter: LocalInterpreterKind = 'pyodide';
   let connectTimeoutMs: number | undefined;
   let idleTimeoutMs: number | undefined;
+  let predict = false;
+  let quiz = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -77,6 +92,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
         break;
       case '--transcript':
         transcript = true;
+        break;
+      case '--predict':
+        predict = true;
+        break;
+      case '--quiz':
+        quiz = true;
         break;
       case '--mode': {
         const m = value();
@@ -118,6 +139,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   }
   const question = words.join(' ').trim();
   if (!question) throw new UsageError(msg.noQuestion);
+  if (predict && transcript) throw new UsageError(msg.predictWithTranscript);
   if (baseUrl) {
     const problem = baseUrlProblem(baseUrl);
     if (problem) throw new UsageError(problem);
@@ -134,6 +156,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     localInterpreter,
     connectTimeoutMs,
     idleTimeoutMs,
+    predict,
+    quiz,
   };
 }
 
@@ -222,26 +246,35 @@ async function main(argv: readonly string[]): Promise<number> {
   const printRemark = (r: Remark) => {
     if (!args.transcript) process.stdout.write(`\n${format(msg.remark, String(r.line), r.severity, r.message)}\n`);
   };
+  // The learner's answers (predictions, the quiz, consent for their own Python) come in on standard input.
+  const input = new TerminalInput();
   // Chat completions have no hosted interpreter: there, code always runs locally (unless it is off).
   const wantsLocal = args.interpreter === 'local' || (args.protocol === 'chat' && args.interpreter === 'hosted');
   let local: LocalInterpreter | undefined;
   if (wantsLocal) {
-    local = await createCliInterpreter(args.localInterpreter);
+    local = await createCliInterpreter(args.localInterpreter, input);
     if (!local) process.stderr.write(`${format(msg.interpreterUnavailable, args.localInterpreter)}\n`);
   }
-  const run = RunStream.start(
-    guardedProvider(provider, tutor).provider,
-    tutorRequest(
-      {
-        question: { text: args.question },
-        // Review mode: the tutor comments through add_remark; the remarks are printed and kept in --transcript.
-        ...(mode === 'review' ? { tools: [remarkTool({ startLine: 1, endLine: 100_000 }, printRemark)] } : {}),
-        codeInterpreter: args.interpreter !== 'off' && !(wantsLocal && !local),
-        ...(local ? { localInterpreter: local } : {}),
-      },
-      tutor,
-    ),
-  );
+  // Chat completions are stateless: the provider hands back the conversation a follow-up (the quiz) continues.
+  let conversation: ConversationRef = {};
+  const ask = (question: string, extra: Partial<RunRequest> = {}): RunStream =>
+    RunStream.start(
+      guardedProvider(provider, tutor).provider,
+      tutorRequest(
+        {
+          question: { text: question },
+          conversation,
+          onConversation: (c) => (conversation = { ...conversation, ...c }),
+          // Review mode: the tutor comments through add_remark; the remarks are printed and kept in --transcript.
+          ...(mode === 'review' ? { tools: [remarkTool({ startLine: 1, endLine: 100_000 }, printRemark)] } : {}),
+          codeInterpreter: args.interpreter !== 'off' && !(wantsLocal && !local),
+          ...(local ? { localInterpreter: local } : {}),
+          ...extra,
+        },
+        tutor,
+      ),
+    );
+  let run = ask(args.question);
   let interrupted = false;
   const onSigint = () => {
     if (interrupted) {
@@ -253,70 +286,15 @@ async function main(argv: readonly string[]): Promise<number> {
     run.abort();
   };
   process.on('SIGINT', onSigint);
-  run.on('event', (e) => {
-    if (e.kind === 'run.retrying') process.stderr.write(`${format(msg.retrying, e.reason, String(Math.max(1, Math.round(e.delayMs / 1000))), String(e.attempt))}\n`);
-  });
 
-  if (!args.transcript) {
-    const out = process.stdout;
-    let atLineStart = true;
-    const write = (s: string) => {
-      if (!s) return;
-      out.write(s);
-      atLineStart = s.endsWith('\n');
-    };
-    const newline = () => {
-      if (!atLineStart) write('\n');
-    };
-    const printedCode = new Map<string, number>();
-    run
-      .on('textCreated', (t) => {
-        newline();
-        if (t.refusal) write(`${msg.refusal}\n`);
-      })
-      .on('textDelta', (d) => write(d))
-      .on('codeCreated', (c) => {
-        newline();
-        write(`\n── ${msg.code} (${c.language}${c.runtime && c.runtime !== 'hosted' ? `, ${c.runtime}` : ''}) ──\n`);
-      })
-      .on('event', (e, snapshot) => {
-        if (e.kind === 'thinking.delta') {
-          const item = itemById(snapshot, e.id);
-          if (item?.type === 'thinking' && item.text === e.delta) {
-            newline();
-            write(`── ${msg.thinking} ──\n`);
-          }
-          write(e.delta);
-        } else if (e.kind === 'notice') {
-          newline();
-          write(`[${msg.notice[e.notice]}]\n`);
-        }
-      })
-      .on('codeDelta', (d) => write(d))
-      // In hint and review mode short code arrives whole at the end: print what the deltas did not.
-      .on('codeDone', (c) => write(c.code.slice(printedCode.get(c.id) ?? 0)))
-      .on('event', (e) => {
-        if (e.kind === 'code.delta') printedCode.set(e.id, (printedCode.get(e.id) ?? 0) + e.delta.length);
-        if (e.kind === 'withheld' || e.kind === 'code.withheld') {
-          newline();
-          write(`${format(msg.withheld, String(e.lines), e.kind === 'withheld' ? e.language || '?' : 'python', String(e.limit), mode)}\n`);
-        }
-      })
-      .on('output', (o) => {
-        newline();
-        write(`── ${msg.output} ──\n`);
-        write(describeOutput(o));
-        newline();
-      })
-      .on('toolCallCreated', (t) => {
-        newline();
-        write(`── ${msg.tool}: ${t.name}(${t.arguments}) ──\n`);
-      });
-  }
+  const screen = new TerminalScreen();
+  watch(run, args.transcript ? undefined : screen, mode);
+  // After watch: the question comes once the code is printed whole.
+  const predictions = !args.transcript && (args.predict || rules.predictBeforeRun) ? predictOnTerminal(run, screen, input, msg) : new Map<string, PredictionRecord>();
 
-  const report = (t: RunTranscript): void => {
+  const report = (t: RunTranscript, quiz?: QuizOutcome): void => {
     if (args.transcript) {
-      process.stdout.write(`${JSON.stringify(toTranscriptJson(t))}\n`);
+      process.stdout.write(`${JSON.stringify({ ...toTranscriptJson(t), ...(quiz ? { quiz: quizJson(quiz) } : {}) })}\n`);
     } else {
       if (t.items.length) process.stdout.write('\n');
       if (t.status === 'cancelled') process.stderr.write(`${interrupted ? msg.stopped : msg.cancelledByServer}\n`);
@@ -325,15 +303,95 @@ async function main(argv: readonly string[]): Promise<number> {
     if (t.error) process.stderr.write(`${format(msg.error[t.error.kind], t.error.message)}\n`);
   };
   const t = await run.done();
+  await screen.drained();
+  let quiz: QuizOutcome | undefined;
+  let quizRun: RunTranscript | undefined;
+  if (args.quiz && t.status === 'completed') {
+    // "Check my understanding": the same conversation, with the quiz tool; predictions made go with it.
+    if (t.responseId || t.threadId) conversation = { ...conversation, ...(t.responseId ? { responseId: t.responseId } : {}), ...(t.threadId ? { threadId: t.threadId } : {}), ...(t.assistantId ? { assistantId: t.assistantId } : {}) };
+    const notes = predictionNotes([{ id: 'answer', question: { text: args.question }, run: t, learner: { predictBeforeRun: true, predictions: Object.fromEntries(predictions) } }]);
+    run = ask(`${quizInstruction}${notes.text}`, { tools: [quizTool()] });
+    watch(run, args.transcript ? undefined : screen, mode);
+    quizRun = await run.done();
+    await screen.drained();
+    if (quizRun.status === 'completed') {
+      // The questions go where the learner reads: stdout, or stderr when stdout carries the JSON transcript.
+      const out = args.transcript ? process.stderr : process.stdout;
+      quiz = await quizOnTerminal(quizRun, input, (s) => out.write(s), msg);
+    }
+  } else if (args.quiz && !args.transcript) {
+    process.stderr.write(`${msg.quizNeedsAnswer}\n`);
+  }
   process.off('SIGINT', onSigint);
+  input.close();
   local?.dispose();
-  report(t);
+  report(t, quiz);
+  if (quizRun && quizRun.status !== 'completed') report(quizRun);
   // The proxy agent keeps its sockets alive (and the process with them): close it.
   await net.dispatcher?.destroy().catch(() => undefined);
-  if (t.status === 'completed') return 0;
+  if (t.status === 'completed' && (!quizRun || quizRun.status === 'completed')) return 0;
   // 130 is for Ctrl-C; a run the server cancelled is a failure like any other.
-  if (t.status === 'cancelled' && interrupted) return 130;
+  if ((quizRun ?? t).status === 'cancelled' && interrupted) return 130;
   return 1;
+}
+
+/** The quiz as kept in --transcript: the questions (with their answers), what the learner answered, the score. */
+function quizJson(q: QuizOutcome): unknown {
+  if (!q.ok) return { problem: q.problem };
+  return { questions: q.quiz.questions, answers: q.answers, score: q.score };
+}
+
+/** Print a run as it streams (nothing when screen is undefined: --transcript prints only at the end). */
+function watch(run: RunStream, screen: TerminalScreen | undefined, mode: TutorMode): void {
+  if (!screen) return;
+  const write = (s: string) => screen.write(s);
+  const newline = () => screen.newline();
+  const printedCode = new Map<string, number>();
+  run
+    .on('textCreated', (t) => {
+      newline();
+      if (t.refusal) write(`${msg.refusal}\n`);
+    })
+    .on('textDelta', (d) => write(d))
+    .on('codeCreated', (c) => {
+      newline();
+      write(`\n── ${msg.code} (${c.language}${c.runtime && c.runtime !== 'hosted' ? `, ${c.runtime}` : ''}) ──\n`);
+    })
+    .on('event', (e, snapshot) => {
+      if (e.kind === 'thinking.delta') {
+        const item = itemById(snapshot, e.id);
+        if (item?.type === 'thinking' && item.text === e.delta) {
+          newline();
+          write(`── ${msg.thinking} ──\n`);
+        }
+        write(e.delta);
+      } else if (e.kind === 'notice') {
+        newline();
+        write(`[${msg.notice[e.notice]}]\n`);
+      }
+    })
+    .on('codeDelta', (d) => write(d))
+    // In hint and review mode short code arrives whole at the end: print what the deltas did not.
+    .on('codeDone', (c) => write(c.code.slice(printedCode.get(c.id) ?? 0)))
+    .on('event', (e) => {
+      if (e.kind === 'code.delta') printedCode.set(e.id, (printedCode.get(e.id) ?? 0) + e.delta.length);
+      if (e.kind === 'withheld' || e.kind === 'code.withheld') {
+        newline();
+        write(`${format(msg.withheld, String(e.lines), e.kind === 'withheld' ? e.language || '?' : 'python', String(e.limit), mode)}\n`);
+      }
+    })
+    .on('output', (o) => {
+      newline();
+      write(`── ${msg.output} ──\n`);
+      write(describeOutput(o));
+      newline();
+    })
+    .on('toolCallCreated', (t) => {
+      // The quiz's arguments hold its answers: the questions are asked after the run, never printed with them.
+      if (t.name === quizToolName) return;
+      newline();
+      write(`── ${msg.tool}: ${t.name}(${t.arguments}) ──\n`);
+    });
 }
 
 /**

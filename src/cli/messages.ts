@@ -2,7 +2,7 @@
 const en = {
   usage: `Usage: code-tutor ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
                          [--local-interpreter pyodide|python] [--base-url URL] [--model MODEL] [--transcript]
-                         [--mode explain|hint|review] [--course FILE]
+                         [--mode explain|hint|review] [--course FILE] [--predict] [--quiz]
 
   --protocol     wire protocol (default: responses); chat = /chat/completions with code run locally
   --interpreter  hosted: the server's code interpreter (default; with chat, code runs locally),
@@ -13,6 +13,8 @@ const en = {
   --transcript   print only one line of JSON when the run ends
   --mode         explain | hint | review (default: the course's defaultMode, else explain)
   --course       a course rules file (.codetutor.json)
+  --predict      before each piece of code's output, ask what you think it prints (also the course's predictBeforeRun)
+  --quiz         after the answer, check your understanding with 1-3 short questions, judged here
   --connect-timeout S   give up when the server sends no answer for S seconds (default 30)
   --idle-timeout S      give up when a started answer stalls for S seconds (default 120)
 
@@ -71,6 +73,23 @@ The API key is read from OPENAI_API_KEY. HTTPS_PROXY / HTTP_PROXY / NO_PROXY are
   },
   retrying: '[the server did not answer (%s); trying again in %s s, attempt %s]',
   refusal: '[the tutor declined to answer]',
+  predictPrompt: 'What do you think this prints? (Enter: just show me)',
+  predictSkipped: 'You chose to see the output without predicting.',
+  predictVerdict: 'You predicted: %s\nIt printed: %s\n→ %s',
+  predictMatch: 'Match',
+  predictNoMatch: 'No match',
+  quizTitle: 'Check your understanding',
+  quizMalformed: 'The tutor sent a quiz that could not be shown:',
+  quizMissing: 'The tutor answered without a quiz. Ask again with --quiz, or ask it for questions.',
+  quizChoose: 'Your answer (number or text):',
+  quizYourAnswer: 'Your answer:',
+  quizNoAnswer: '(no answer)',
+  quizRight: 'Right!',
+  quizWrong: 'Not quite.',
+  quizAnswerWas: 'The answer: %s',
+  quizScore: 'Score: %s of %s',
+  quizNeedsAnswer: '[no quiz: the answer did not complete]',
+  predictWithTranscript: '--predict asks on the terminal as the output streams; it cannot be used with --transcript.',
 };
 
 type Messages = typeof en;
@@ -78,7 +97,7 @@ type Messages = typeof en;
 const zhCn: Messages = {
   usage: `用法: code-tutor ask "<问题>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
                          [--local-interpreter pyodide|python] [--base-url URL] [--model 模型] [--transcript]
-                         [--mode explain|hint|review] [--course 文件]
+                         [--mode explain|hint|review] [--course 文件] [--predict] [--quiz]
 
   --protocol     线路协议（默认: responses）；chat = /chat/completions，代码在本地运行
   --interpreter  hosted: 服务器的代码解释器（默认；使用 chat 时代码在本地运行），
@@ -89,6 +108,8 @@ const zhCn: Messages = {
   --transcript   运行结束时只输出一行 JSON
   --mode         explain | hint | review（默认: 课程的 defaultMode，否则为 explain）
   --course       课程规则文件（.codetutor.json）
+  --predict      每段代码的输出显示之前，先请你预测它会打印什么（课程的 predictBeforeRun 也会开启）
+  --quiz         回答之后，用 1-3 个小问题检查你的理解，在本机判分
   --connect-timeout S   服务器 S 秒内没有应答则放弃（默认 30）
   --idle-timeout S      已开始的回答停顿 S 秒则放弃（默认 120）
 
@@ -147,6 +168,23 @@ API 密钥从 OPENAI_API_KEY 读取。支持 HTTPS_PROXY / HTTP_PROXY / NO_PROXY
   },
   retrying: '[服务器未应答（%s）；%s 秒后重试，第 %s 次]',
   refusal: '[导师拒绝回答]',
+  predictPrompt: '你认为这会打印什么？（直接回车：直接告诉我）',
+  predictSkipped: '你选择了不预测，直接查看输出。',
+  predictVerdict: '你的预测: %s\n实际输出: %s\n→ %s',
+  predictMatch: '一致',
+  predictNoMatch: '不一致',
+  quizTitle: '检查你的理解',
+  quizMalformed: '导师发送的测验无法显示:',
+  quizMissing: '导师的回答里没有测验。请再次使用 --quiz 提问，或直接请它出题。',
+  quizChoose: '你的答案（序号或文字）:',
+  quizYourAnswer: '你的答案:',
+  quizNoAnswer: '（未作答）',
+  quizRight: '正确！',
+  quizWrong: '不太对。',
+  quizAnswerWas: '答案: %s',
+  quizScore: '得分: %s / %s',
+  quizNeedsAnswer: '[没有测验: 回答没有完成]',
+  predictWithTranscript: '--predict 会在输出流式显示时在终端提问，不能与 --transcript 一起使用。',
 };
 
 export function cliMessages(env: NodeJS.ProcessEnv = process.env): Messages {

@@ -8,6 +8,6 @@ import { Python3TestInterpreter } from './python3Interpreter';
 export type LocalInterpreterKind = 'pyodide' | 'python';
 export const localInterpreterKinds: readonly LocalInterpreterKind[] = ['pyodide', 'python'];
 
-export async function createCliInterpreter(kind: LocalInterpreterKind): Promise<LocalInterpreter | undefined> {
+export async function createCliInterpreter(kind: LocalInterpreterKind, _input?: unknown): Promise<LocalInterpreter | undefined> {
   return kind === 'python' ? new Python3TestInterpreter() : undefined;
 }

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { type FakeServer, startFakeServer } from '../fake/server';
-import { REVIEW_REMARKS } from '../fake/interactiveScenarios';
+import { QUIZ_ARGS, REVIEW_REMARKS } from '../fake/interactiveScenarios';
+import { TUTOR_LOGS } from '../fake/responsesScenarios';
 import { SOLUTION_AFTER_RUN, SOLUTION_CODE, SOLUTION_INTRO, SOLUTION_LOGS, SOLUTION_OUTRO } from '../fake/tutorScenarios';
 
 const root = join(__dirname, '..', '..');
@@ -26,16 +27,18 @@ before(async () => {
 });
 after(() => server?.close());
 
-function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `stdin`: what the learner types (a pipe, ended after it); without it there is no standard input at all. */
+function runCli(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cli, ...args], {
       env: { ...process.env, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: undefined, LANG: 'C', LC_ALL: undefined, ...env } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (stdin !== undefined) child.stdin?.end(stdin);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -136,4 +139,90 @@ test('--mode review: the remarks arrive through add_remark and are remark items 
   const explain = await runCli(['ask', '[scenario:review] Review my primes', '--base-url', server.url, '--transcript']);
   const te = JSON.parse(explain.stdout.trim());
   assert.equal(te.items.filter((i: { type: string }) => i.type === 'remark').length, 0, 'no remark tool outside review mode');
+});
+
+test('--predict: the output waits behind the question, then the prediction is marked a match or not', async () => {
+  const wrong = await runCli(['ask', '[scenario:tutor] sum of squares?', '--base-url', server.url, '--predict'], {}, 'squares: [1, 4, 9]\n');
+  assert.equal(wrong.code, 0, wrong.stderr);
+  assert.match(wrong.stderr, /What do you think this prints\?/);
+  const verdict = wrong.stdout.indexOf('You predicted: squares: [1, 4, 9]');
+  assert.ok(verdict > 0, wrong.stdout);
+  assert.match(wrong.stdout.slice(verdict), /It printed: squares: \[1, 4, 9, 16, 25, 36, 49, 64, 81, 100\]\ntotal: 385\n→ No match/);
+  // The output is printed after the code and before the verdict, never before the code was whole.
+  const output = wrong.stdout.indexOf(TUTOR_LOGS.trim());
+  assert.ok(output > wrong.stdout.indexOf('── code') && output < verdict, wrong.stdout);
+
+  // Whitespace does not matter; an empty line is "just show me"; no input at all is too.
+  const right = await runCli(['ask', '[scenario:tutor] sum of squares?', '--base-url', server.url, '--predict'], {}, `  ${TUTOR_LOGS.replace(/\n/g, ' ').replace(/, /g, ',')}\n`);
+  assert.equal(right.code, 0, right.stderr);
+  assert.match(right.stdout, /→ Match/);
+  for (const stdin of ['\n', undefined]) {
+    const skipped = await runCli(['ask', '[scenario:tutor] sum of squares?', '--base-url', server.url, '--predict'], {}, stdin);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.match(skipped.stdout, /You chose to see the output without predicting\./);
+    assert.ok(skipped.stdout.includes(TUTOR_LOGS.trim()));
+    assert.ok(!skipped.stdout.includes('You predicted'));
+  }
+  const zh = await runCli(['ask', '[scenario:tutor] sum of squares?', '--base-url', server.url, '--predict'], { LANG: 'zh_CN.UTF-8' }, 'total: 385\n');
+  assert.match(zh.stderr, /你认为这会打印什么？/);
+  assert.match(zh.stdout, /你的预测: total: 385/);
+  // Without --predict nothing is asked.
+  const plain = await runCli(['ask', '[scenario:tutor] sum of squares?', '--base-url', server.url], {}, 'anything\n');
+  assert.ok(!plain.stderr.includes('What do you think'));
+});
+
+test('--quiz: a second run with the quiz tool, the predictions made go with it, the answers are judged here', async () => {
+  server.reset();
+  server.script('tutor', 'quiz');
+  const r = await runCli(['ask', 'sum of squares?', '--base-url', server.url, '--predict', '--quiz'], {}, 'total: 385\n2\n[1,4,9]\n');
+  assert.equal(r.code, 0, r.stderr);
+  const runs = server.requests.filter((q) => q.path.endsWith('/responses') && q.method === 'POST');
+  const quizRequest = runs.find((q) => JSON.stringify(q.body).includes('"name":"quiz"'));
+  assert.ok(quizRequest, 'the quiz request offered the quiz tool');
+  const sent = JSON.stringify(quizRequest.body);
+  assert.match(sent, /total: 385/, 'the prediction went with the quiz request');
+  assert.equal(typeof (quizRequest.body as { previous_response_id?: unknown }).previous_response_id, 'string', 'the same conversation');
+  // The questions, never their answers before they are asked.
+  const q1 = r.stdout.indexOf(QUIZ_ARGS.questions[0].prompt);
+  assert.ok(q1 > 0, r.stdout);
+  assert.ok(!r.stdout.slice(0, q1).includes(QUIZ_ARGS.questions[0].explanation), 'no answer printed before the question');
+  assert.match(r.stdout, /1\) 2, 3, 4\n {3}2\) 2, 3, 4, 5/);
+  // "2" is the second choice (wrong); "[1,4,9]" is the output whatever the spacing (right).
+  assert.match(r.stdout, /Not quite\. The answer: 2, 3, 4\nA range stops just before its end value/);
+  assert.match(r.stdout, /Right!\nThe comprehension squares 1, 2 and 3\./);
+  assert.match(r.stdout, /Score: 1 of 2/);
+  assert.equal(server.requests.filter((q) => q.path.endsWith('/responses') && q.method === 'POST').length, runs.length, 'judging made no request');
+});
+
+test('--quiz --transcript: the quiz, the answers and the score are in the JSON; a malformed quiz is named', async () => {
+  server.reset();
+  server.script('tutor', 'quiz');
+  const r = await runCli(['ask', 'sum of squares?', '--base-url', server.url, '--quiz', '--transcript'], {}, '1\n\n');
+  assert.equal(r.code, 0, r.stderr);
+  const t = JSON.parse(r.stdout.trim());
+  assert.equal(t.status, 'completed');
+  assert.deepEqual(t.quiz.questions.map((q: { prompt: string }) => q.prompt), QUIZ_ARGS.questions.map((q) => q.prompt));
+  assert.deepEqual(t.quiz.answers, [
+    { answer: '2, 3, 4', correct: true },
+    { answer: '', correct: false },
+  ]);
+  assert.equal(t.quiz.score, 1);
+  assert.match(r.stderr, /Score: 1 of 2/, 'the questions went to stderr');
+
+  server.reset();
+  server.script('tutor', 'quiz-malformed');
+  const bad = await runCli(['ask', 'sum of squares?', '--base-url', server.url, '--quiz', '--transcript'], {}, '1\n');
+  const tb = JSON.parse(bad.stdout.trim());
+  assert.match(tb.quiz.problem, /question 1: the "answer" must be exactly one of the choices/);
+  assert.match(bad.stderr, /The tutor sent a quiz that could not be shown:/);
+
+  server.reset();
+  server.script('tutor', 'tutor');
+  const none = await runCli(['ask', 'sum of squares?', '--base-url', server.url, '--quiz', '--transcript'], {}, '1\n');
+  assert.equal(JSON.parse(none.stdout.trim()).quiz.problem, 'the tutor did not send a quiz');
+  assert.match(none.stderr, /The tutor answered without a quiz\./);
+
+  const usage = await runCli(['ask', 'x', '--base-url', server.url, '--predict', '--transcript']);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /--predict/);
 });
