@@ -1,6 +1,8 @@
 /**
  * Host → webview coalescing: a chat's live messages (turn started, stream events) are queued and posted as one
- * `events` message at most once per frame (~16 ms), in order. Posting one message per delta made a third of the
+ * `events` message at most once per frame (~16 ms), in order. The first message after a quiet frame goes out at once
+ * (after the current task, so a burst of events stays one message): a stream of ordinary token pace is never held
+ * back by a frame it does not need. Posting one message per delta made a third of the
  * webview's time go to task overhead and deserialization. A hidden view gets nothing queued: when it shows again
  * it gets a snapshot, never a backlog. No `vscode` import, so the unit tests and the benchmark drive it as it is.
  */
@@ -14,6 +16,8 @@ export interface EventBatcherOptions {
   readonly frameMs?: number;
   readonly setTimer?: (cb: () => void, ms: number) => unknown;
   readonly clearTimer?: (handle: unknown) => void;
+  /** Milliseconds on a monotonic clock. */
+  readonly now?: () => number;
 }
 
 export class EventBatcher {
@@ -24,11 +28,14 @@ export class EventBatcher {
   private readonly frameMs: number;
   private readonly setTimer: (cb: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
+  private readonly now: () => number;
+  private lastPost = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: EventBatcherOptions) {
     this.frameMs = options.frameMs ?? 16;
     this.setTimer = options.setTimer ?? ((cb, ms) => setTimeout(cb, ms));
     this.clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** Queue a live message; it goes out with the others of this frame. */
@@ -38,7 +45,7 @@ export class EventBatcher {
       return;
     }
     this.queue.push(m);
-    if (this.timer === undefined) this.timer = this.setTimer(() => this.flush(), this.frameMs);
+    if (this.timer === undefined) this.timer = this.setTimer(() => this.flush(), Math.max(0, this.lastPost + this.frameMs - this.now()));
   }
 
   /** Send what is queued now (before a message that must come after it, e.g. a notice). */
@@ -48,6 +55,7 @@ export class EventBatcher {
     if (this.queue.length === 0) return;
     const messages = this.queue;
     this.queue = [];
+    this.lastPost = this.now();
     this.options.post(messages.length === 1 ? messages[0] : { type: 'events', messages });
   }
 

@@ -6,6 +6,7 @@
  *   2. cost per event as the answer grows (deltas, then items), and heap growth
  *   3. the whole engine over HTTP against the fake server, both providers
  *   4. chats: host → webview messages per second (coalesced), opening a 200-turn chat, heap for 100 saved chats
+ *   5. the webview renderer in Chromium, and stream-to-screen latency in the real VS Code (`-- webview`, `-- vscode`)
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
@@ -17,6 +18,7 @@ import { benchPipeline } from './pipeline';
 import { measureReliability, writeReliability } from './reliability';
 import { benchScaling } from './scaling';
 import { num } from './table';
+import { benchVsCodeLatency } from './vscodeLatency';
 import { benchWebviewRender } from './webviewRender';
 
 function gitCommit(): string {
@@ -32,6 +34,12 @@ async function main(): Promise<void> {
   // `npm run bench -- webview`: only the webview rendering section.
   if (process.argv.slice(2).includes('webview')) {
     await benchWebviewRender();
+    console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
+    return;
+  }
+  // `npm run bench -- vscode`: only stream-to-screen latency in the real VS Code.
+  if (process.argv.slice(2).includes('vscode')) {
+    await benchVsCodeLatency();
     console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
     return;
   }
@@ -94,6 +102,7 @@ async function main(): Promise<void> {
     );
   }
   await benchWebviewRender();
+  await benchVsCodeLatency();
   console.log(
     `Reliability (connection dropped after every event k, and mid-event): ${reliability.runsTried} runs, ${reliability.runsRecovered} recovered, ` +
       `${reliability.charactersLost} characters lost, ${reliability.charactersDuplicated} duplicated (written to test/bench/results.json)`,

@@ -169,6 +169,21 @@ process.on('exit', () => {
 });
 
 /** Installs a .vsix into the given profile with code-server's CLI. */
+/**
+ * TEST ONLY: a language pack for `locale` with no translations of VS Code's own strings. No real pack can be
+ * installed offline, and without one the server resolves any --locale to English (server-main.js: the pack's entry
+ * in <user-data>/languagepacks.json, read at start, decides `resolvedLanguage`). With this entry VS Code's display
+ * language is `locale`: vscode.env.language, the extension's package.nls.<locale>.json and l10n bundle follow it,
+ * while the workbench's own strings fall back to English (the pack translates none of them).
+ */
+function writeTestLanguagePack(userDataDir: string, runDir: string, locale: string): void {
+  const translations = path.join(runDir, 'test-language-pack', 'main.i18n.json');
+  fs.mkdirSync(path.dirname(translations), { recursive: true });
+  fs.writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  const entry = { hash: `codetutor-test-${locale}`, extensions: [{ extensionIdentifier: { id: `code-tutor-test.language-pack-${locale}` }, version: '0.0.1' }], translations: { vscode: translations }, label: locale };
+  fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: entry }));
+}
+
 export async function installExtension(codeServerBin: string, vsix: string, userDataDir: string, extensionsDir: string, env: NodeJS.ProcessEnv, logFile: string): Promise<void> {
   if (!fs.existsSync(vsix)) throw new Error(`no packaged extension at ${vsix}: run \`npm run package\` first`);
   const out = fs.openSync(logFile, 'a');
@@ -277,6 +292,7 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
   for (const sub of ['config', 'data', 'cache', 'state']) fs.mkdirSync(path.join(dirs.xdg, sub), { recursive: true });
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2));
+  if (options.locale && !options.locale.toLowerCase().startsWith('en')) writeTestLanguagePack(dirs.userData, runDir, options.locale.toLowerCase());
 
   const sourceWorkspace = path.resolve(options.workspaceDir ?? SAMPLE_WORKSPACE);
   let workspaceDir = sourceWorkspace;

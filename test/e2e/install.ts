@@ -12,7 +12,8 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const CACHE_ROOT = process.env.CODE_TUTOR_E2E_CACHE ?? path.join(os.homedir(), '.cache', 'code-tutor-e2e');
 
 // python3-numpy and python3-matplotlib: the unit tests of the learner's-own-Python runtime plot with them.
-const APT_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'fonts-liberation', 'build-essential', 'python3', 'python3-numpy', 'python3-matplotlib'];
+// fonts-wqy-microhei: a CJK font, so the Chinese display-language test's screenshots show characters, not boxes.
+const APT_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'fonts-liberation', 'fonts-wqy-microhei', 'build-essential', 'python3', 'python3-numpy', 'python3-matplotlib'];
 const INSTALLED_MARKER = '.code-tutor-installed';
 
 export interface CodeServerInstall {

@@ -83,6 +83,8 @@ export interface RecordedRequest {
   aborted: boolean;
   /** The answer was completely written (or the client went away). */
   finished: boolean;
+  /** For streamed answers: when each event was written (Date.now()), by its index in the stream. */
+  readonly sentAt?: number[];
 }
 
 export interface FakeServer {
@@ -434,6 +436,7 @@ class FakeServerImpl {
         break;
       }
       res.write(frameSse(events[i]!));
+      rec.sentAt?.push(Date.now());
     }
     if (gone.signal.aborted) {
       rec.aborted = true;
@@ -489,6 +492,7 @@ class FakeServerImpl {
       receivedAt: Date.now(),
       aborted: false,
       finished: false,
+      sentAt: [],
     };
     this.requests.push(rec);
     this.changed();

@@ -12,6 +12,7 @@ function clock() {
       timers.push(t);
       return t;
     },
+    now: () => now,
     clearTimer: (h: unknown) => {
       timers = timers.filter((t) => t !== h);
     },
@@ -46,6 +47,33 @@ test('events of one frame go out as one batch message, in order, none lost', () 
   assert.deepEqual(unbatch(posted), sent);
   assert.ok(posted.length <= 1000 / 16 + 2, `${posted.length} messages for one second of stream`);
   for (const m of posted) assert.ok(isHostToWebview(m), 'every posted message passes the webview guard');
+});
+
+test('a stream at token pace is posted at once, not a frame later; a burst after it waits for the next frame', () => {
+  const c = clock();
+  const posted: Array<{ at: number; n: number }> = [];
+  const b = new EventBatcher({ post: (m) => posted.push({ at: c.now(), n: m.type === 'events' ? m.messages.length : 1 }), snapshot: () => undefined, ...c });
+  // A delta every 40 ms: each goes out in the same task turn (a 0 ms timer), none waits for a frame.
+  for (let i = 0; i < 10; i++) {
+    b.push(delta(i));
+    c.advance(0);
+    assert.equal(posted.length, i + 1, `delta ${i} was posted at once`);
+    assert.equal(posted[i]!.at, i * 40);
+    c.advance(40);
+  }
+  // Then 3 deltas in one task, 5 ms later 2 more: the first 3 at once, the 2 at the frame's end, no sooner.
+  const start = c.now();
+  b.push(delta(1));
+  b.push(delta(2));
+  b.push(delta(3));
+  c.advance(0);
+  c.advance(5);
+  b.push(delta(4));
+  b.push(delta(5));
+  c.advance(10);
+  assert.deepEqual(posted.slice(10), [{ at: start, n: 3 }]);
+  c.advance(1);
+  assert.deepEqual(posted.slice(10), [{ at: start, n: 3 }, { at: start + 16, n: 2 }]);
 });
 
 test('a notice flushes what is queued first; a snapshot replaces the queue; a hidden view gets a snapshot, not a backlog', () => {

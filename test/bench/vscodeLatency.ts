@@ -1,0 +1,127 @@
+/**
+ * Stream-to-screen latency in the real VS Code (issue 8): code-server with the packaged extension, the sidebar chat,
+ * and the fake server streaming an answer of marked words (one marker per delta) at a steady pace. The server
+ * notes when it wrote each event; the webview notes when each marker reached its DOM and the frame after that
+ * (closest to the screen a page can see). Both clocks are this machine's wall clock (Date.now()).
+ * Written under "latency" in test/bench/results.json. Needs dist/code-tutor.vsix (`npm run package`).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ResponseBuilder } from '../fake/responsesScenarios';
+import { ask, openSidebar, waitForTurn, withTutor } from '../e2e/support';
+import { percentile } from './measure';
+import { num, printTable } from './table';
+
+export interface LatencyFigures {
+  readonly deltas: number;
+  readonly paceMs: number;
+  /** From the server's write to the marker in the webview's DOM. */
+  readonly domP50Ms: number;
+  readonly domP99Ms: number;
+  /** From the server's write to the frame after the DOM change. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Where in the stream the slowest 1 % were (delta numbers). */
+  readonly slowest: readonly number[];
+}
+
+/** A word made of letters only (so the fake server's tokenizer keeps it as one delta) that names index i. */
+function marker(i: number): string {
+  let s = '';
+  for (let n = i, k = 0; k < 3; k++, n = Math.floor(n / 26)) s = String.fromCharCode(97 + (n % 26)) + s;
+  return `qz${s}`;
+}
+
+async function measureOnce(deltas: number, paceMs: number): Promise<LatencyFigures> {
+  const words = Array.from({ length: deltas }, (_, i) => marker(i));
+  const plan = new ResponseBuilder({ model: 'gpt-4.1' }).start().message(words.join(' ')).complete();
+  // Which stream event carries which marker.
+  const eventOf = new Map<string, number>();
+  plan.events.forEach((e, index) => {
+    if (e.event !== 'response.output_text.delta') return;
+    const m = /qz[a-z]{3}/.exec((JSON.parse(e.data) as { delta: string }).delta);
+    if (m) eventOf.set(m[0], index);
+  });
+  let figures: LatencyFigures | undefined;
+  await withTutor({ name: 'bench-latency', settings: { 'codeTutor.typewriter': false } }, async (vs, server) => {
+    const chat = await openSidebar(vs);
+    await chat.evaluate(() => {
+      const seen = new Map<string, { dom: number; frame?: number }>();
+      (window as unknown as { __latency: typeof seen }).__latency = seen;
+      const observer = new MutationObserver(() => {
+        const turn = document.querySelector('.turn:last-of-type') ?? document.body;
+        const now = Date.now();
+        const fresh: string[] = [];
+        for (const m of (turn.textContent ?? '').matchAll(/qz[a-z]{3}/g)) {
+          if (!seen.has(m[0])) {
+            seen.set(m[0], { dom: now });
+            fresh.push(m[0]);
+          }
+        }
+        if (fresh.length) requestAnimationFrame(() => fresh.forEach((k) => (seen.get(k)!.frame = Date.now())));
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    server.script({ events: plan.events.map((e) => ({ event: e.event, data: JSON.parse(e.data) as unknown })), delayMs: paceMs, kind: 'responses' });
+    await ask(chat, 'How fast does an answer reach the screen?');
+    await waitForTurn(chat, 1, 'completed', 120_000);
+    const seen = await chat.evaluate(() => Object.fromEntries((window as unknown as { __latency: Map<string, { dom: number; frame?: number }> }).__latency));
+    const request = server.requests.find((r) => r.path.endsWith('/responses') && r.method === 'POST' && (r.sentAt?.length ?? 0) > 0);
+    if (!request?.sentAt) throw new Error('the fake server streamed no answer');
+    const dom: number[] = [];
+    const frame: number[] = [];
+    for (const [word, index] of eventOf) {
+      const at = request.sentAt[index];
+      const s = seen[word];
+      if (at === undefined || !s) throw new Error(`marker ${word} (event ${index}) never reached the webview`);
+      dom.push(s.dom - at);
+      frame.push((s.frame ?? s.dom) - at);
+    }
+    figures = {
+      deltas: dom.length,
+      paceMs,
+      domP50Ms: percentile(dom, 50),
+      domP99Ms: percentile(dom, 99),
+      p50Ms: percentile(frame, 50),
+      p99Ms: percentile(frame, 99),
+      maxMs: Math.max(...frame),
+      slowest: frame
+        .map((ms, i) => ({ ms, i }))
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, Math.max(1, Math.round(frame.length / 100)))
+        .map((x) => x.i)
+        .sort((a, b) => a - b),
+    };
+  });
+  if (!figures) throw new Error('no figures');
+  return figures;
+}
+
+export async function benchVsCodeLatency(): Promise<LatencyFigures | undefined> {
+  const vsix = join(__dirname, '..', '..', 'dist', 'code-tutor.vsix');
+  if (!existsSync(vsix)) {
+    console.log('\n(stream-to-screen latency in VS Code skipped: run `npm run package` first)');
+    return undefined;
+  }
+  const f = await measureOnce(600, 5);
+  printTable(
+    'Stream to screen in the real VS Code (sidebar chat, typewriter off)',
+    ['deltas', 'pace', 'to DOM p50', 'to DOM p99', 'to frame p50', 'to frame p99', 'max'],
+    [[String(f.deltas), `${f.paceMs} ms`, `${num(f.domP50Ms, 0)} ms`, `${num(f.domP99Ms, 0)} ms`, `${num(f.p50Ms, 0)} ms`, `${num(f.p99Ms, 0)} ms`, `${num(f.maxMs, 0)} ms`]],
+    [
+      '* fake server write (Date.now) → the marker in the webview DOM, and → the next animation frame after it; same wall clock, ms resolution.',
+      `* the slowest 1 % were deltas ${f.slowest.join(', ')} of ${f.deltas}.`,
+    ],
+  );
+  const resultsPath = join(__dirname, 'results.json');
+  let results: Record<string, unknown> = {};
+  try {
+    results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // first run
+  }
+  results.latency = { p50Ms: Math.round(f.p50Ms), p99Ms: Math.round(f.p99Ms), domP50Ms: Math.round(f.domP50Ms), domP99Ms: Math.round(f.domP99Ms), deltas: f.deltas, paceMs: f.paceMs };
+  writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  return f;
+}
