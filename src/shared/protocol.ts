@@ -142,6 +142,11 @@ export const uiStringKeys = [
   'modeReview',
   'modeSetByCourse',
   'modeLocked',
+  'modelInUse',
+  'interpreterHosted',
+  'interpreterPyodide',
+  'interpreterPython',
+  'interpreterOff',
   'withheldTitle',
   'withheldWhy',
   'withheldCode',
@@ -403,6 +408,19 @@ function isTurn(v: unknown): v is Turn {
 }
 
 /** The webview's door. The host is trusted more than the webview, but a malformed message must not break the view. */
+const interpreterKinds: readonly ModelInfo['interpreter'][] = ['hosted', 'pyodide', 'python', 'off'];
+
+function isModelInfo(v: unknown): v is ModelInfo {
+  return (
+    isObject(v) &&
+    typeof v.provider === 'string' &&
+    v.provider.length <= 200 &&
+    typeof v.model === 'string' &&
+    v.model.length <= 200 &&
+    interpreterKinds.includes(v.interpreter as ModelInfo['interpreter'])
+  );
+}
+
 export function isHostToWebview(m: unknown): m is HostToWebview {
   if (!isObject(m) || typeof m.type !== 'string') return false;
   switch (m.type) {
@@ -422,7 +440,7 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
     case 'notice':
       return (m.level === 'info' || m.level === 'error') && typeof m.text === 'string' && Array.isArray(m.actions);
     case 'settings':
-      return isObject(m.settings) && typeof m.settings.typewriter === 'boolean';
+      return isObject(m.settings) && typeof m.settings.typewriter === 'boolean' && (m.settings.model === undefined || isModelInfo(m.settings.model));
     case 'tutor':
       return isTutorViewState(m.tutor);
     case 'events':

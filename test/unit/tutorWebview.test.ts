@@ -30,6 +30,9 @@ const strings = {
   withheldTitle: 'Code withheld: {0} lines of {1}',
   withheldWhy: '{0} shows at most {1} lines',
   withheldCode: 'Code of this run withheld ({0} lines)',
+  modelInUse: '{0} · {1} · {2}',
+  interpreterHosted: 'code runs on the server',
+  interpreterPython: 'code runs in your Python, after you agree',
 } as UiStrings;
 
 function harness() {
@@ -44,6 +47,7 @@ function harness() {
     doc,
     root,
     posted,
+    view,
     tutor(t: Partial<TutorViewState> = {}) {
       view.handle({ type: 'tutor', tutor: { mode: 'hint', allowed: ['hint'], locked: true, source: 'course', course: 'CS101', allowReveal: false, maxSolutionLines: 4, ...t } });
     },
@@ -84,6 +88,30 @@ describe('webview: tutor header', () => {
     select.value = 'review';
     select.dispatchEvent(new (h.doc.defaultView as unknown as { Event: typeof Event }).Event('change'));
     assert.deepEqual(h.posted.at(-1), { type: 'setMode', mode: 'review' });
+  });
+});
+
+describe('webview: who answers, in the header', () => {
+  it('shows the provider, the model and where code runs, as text, and follows a settings change', () => {
+    const h = harness();
+    h.tutor();
+    const line = h.doc.querySelector('.tutor-header .tutor-model') as unknown as HTMLElement;
+    assert.equal(line.hidden, true, 'nothing said, nothing shown');
+    h.view.handle({ type: 'settings', settings: { typewriter: false, model: { provider: 'Ollama', model: '<img src=x onerror=alert(1)>', interpreter: 'python' } } });
+    assert.equal(line.hidden, false);
+    assert.equal(line.textContent, 'Ollama · <img src=x onerror=alert(1)> · code runs in your Python, after you agree');
+    assert.equal(line.querySelector('img'), null, 'a model name is text, never markup');
+    assert.equal(line.dataset.interpreter, 'python');
+    h.view.handle({ type: 'settings', settings: { typewriter: false, model: { provider: 'OpenAI', model: 'gpt-4.1', interpreter: 'hosted' } } });
+    assert.equal(line.textContent, 'OpenAI · gpt-4.1 · code runs on the server');
+  });
+
+  it('the guard refuses model info of the wrong shape', () => {
+    const ok = { type: 'settings', settings: { typewriter: true, model: { provider: 'OpenAI', model: 'gpt-4.1', interpreter: 'pyodide' } } };
+    assert.equal(isHostToWebview(ok), true);
+    for (const model of [{ provider: 'OpenAI', model: 'gpt-4.1', interpreter: 'cloud' }, { provider: 1, model: 'm', interpreter: 'off' }, { provider: 'p', model: 'm'.repeat(201), interpreter: 'off' }, 'gpt-4.1']) {
+      assert.equal(isHostToWebview({ type: 'settings', settings: { typewriter: true, model } }), false, JSON.stringify(model).slice(0, 60));
+    }
   });
 });
 

@@ -170,6 +170,7 @@ export class ChatView {
         break;
       case 'settings':
         this.settings = m.settings;
+        if (this.strings) this.header.setModel(m.settings.model, this.strings);
         if (!this.typewriterOn()) this.showAll();
         break;
       case 'tutor':
@@ -215,6 +216,7 @@ export class ChatView {
     this.strings = m.strings;
     this.settings = m.settings;
     const s = m.strings;
+    this.header.setModel(m.settings.model, s);
     this.deps.root.classList.remove('loading');
     this.question.placeholder = s.placeholder;
     this.question.setAttribute('aria-label', s.placeholder);

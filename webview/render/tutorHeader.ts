@@ -3,12 +3,13 @@
  * mode switch, locked when the course allows one mode only. The host owns the truth: a switch is a request, and
  * the header shows whatever state the host sends back.
  */
-import type { TutorViewState, UiStrings, WebviewToHost } from '../../src/shared/protocol';
+import type { ModelInfo, TutorViewState, UiStrings, WebviewToHost } from '../../src/shared/protocol';
 import type { TutorMode } from '../../src/tutor/modes';
 import { tutorModes } from '../../src/tutor/modes';
 import { fillIn } from './withheldView';
 
 const modeKey = { explain: 'modeExplain', hint: 'modeHint', review: 'modeReview' } as const;
+const interpreterKey = { hosted: 'interpreterHosted', pyodide: 'interpreterPyodide', python: 'interpreterPython', off: 'interpreterOff' } as const;
 
 export function modeLabel(s: UiStrings, mode: TutorMode): string {
   return s[modeKey[mode]];
@@ -18,6 +19,8 @@ export class TutorHeader {
   readonly el: HTMLElement;
   private readonly rules: HTMLElement;
   private readonly select: HTMLSelectElement;
+  /** Who answers and where code runs ("OpenAI · gpt-4.1 · code runs on the server"). */
+  private readonly model: HTMLElement;
   private state: TutorViewState | null = null;
 
   constructor(
@@ -41,7 +44,20 @@ export class TutorHeader {
       const mode = this.select.value as TutorMode;
       if (this.state && mode !== this.state.mode) this.post({ type: 'setMode', mode });
     });
-    this.el.append(this.rules, this.select);
+    this.model = doc.createElement('span');
+    this.model.className = 'tutor-model';
+    this.model.hidden = true;
+    this.el.append(this.rules, this.select, this.model);
+  }
+
+  /** The provider, the model and where code runs; hidden when the host does not say. Text only (never markup). */
+  setModel(info: ModelInfo | undefined, s: UiStrings): void {
+    this.model.hidden = !info;
+    if (!info) return;
+    const text = fillIn(s.modelInUse, info.provider, info.model, s[interpreterKey[info.interpreter]]);
+    this.model.textContent = text;
+    this.model.dataset.interpreter = info.interpreter;
+    this.model.title = text;
   }
 
   get current(): TutorViewState | null {
