@@ -46,7 +46,7 @@ function bigTurn(i: number): Turn {
   };
 }
 
-function chat(id: string, turns: number): ChatRecord {
+export function savedChat(id: string, turns: number): ChatRecord {
   return { id, createdAt: Date.now(), updatedAt: Date.now(), turns: Array.from({ length: turns }, (_, i) => bigTurn(i)), conversation: { responseId: 'resp_x' }, state: { mode: 'explain' } };
 }
 
@@ -117,7 +117,7 @@ export async function benchChats(gc: Gc | undefined): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ct-bench-chats-'));
   try {
     const store = new ChatStore(dir);
-    const big = chat('chat_big', 200);
+    const big = savedChat('chat_big', 200);
     await store.save(big);
     const loads: number[] = [];
     const snapshots: number[] = [];
@@ -147,7 +147,7 @@ export async function benchChats(gc: Gc | undefined): Promise<void> {
     );
 
     // 100 saved chats of 20 turns each; the manager keeps their summaries, and the chats it shows.
-    for (let i = 0; i < 100; i++) await store.save(chat(`chat_h${i}`, 20));
+    for (let i = 0; i < 100; i++) await store.save(savedChat(`chat_h${i}`, 20));
     const heap = () => {
       gc?.collect();
       gc?.collect();

@@ -6,7 +6,7 @@
  *   2. cost per event as the answer grows (deltas, then items), and heap growth
  *   3. the whole engine over HTTP against the fake server, both providers
  *   4. chats: host → webview messages per second (coalesced), opening a 200-turn chat, heap for 100 saved chats
- *   5. the webview renderer in Chromium, and stream-to-screen latency in the real VS Code (`-- webview`, `-- vscode`)
+ *   5. the webview renderer in Chromium, and stream-to-screen latency and load in one window in the real VS Code (`-- webview`, `-- vscode`)
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
@@ -19,6 +19,7 @@ import { measureReliability, writeReliability } from './reliability';
 import { benchScaling } from './scaling';
 import { num } from './table';
 import { benchVsCodeLatency } from './vscodeLatency';
+import { benchVsCodeLoad } from './vscodeLoad';
 import { benchWebviewRender } from './webviewRender';
 
 function gitCommit(): string {
@@ -37,9 +38,11 @@ async function main(): Promise<void> {
     console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
     return;
   }
-  // `npm run bench -- vscode`: only stream-to-screen latency in the real VS Code.
-  if (process.argv.slice(2).includes('vscode')) {
-    await benchVsCodeLatency();
+  // `npm run bench -- vscode`: only the figures measured in the real VS Code (latency, load in one window);
+  // `npm run bench -- load`: only the load.
+  if (process.argv.slice(2).includes('vscode') || process.argv.slice(2).includes('load')) {
+    if (!process.argv.slice(2).includes('load')) await benchVsCodeLatency();
+    await benchVsCodeLoad();
     console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
     return;
   }
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
   }
   await benchWebviewRender();
   await benchVsCodeLatency();
+  await benchVsCodeLoad();
   console.log(
     `Reliability (connection dropped after every event k, and mid-event): ${reliability.runsTried} runs, ${reliability.runsRecovered} recovered, ` +
       `${reliability.charactersLost} characters lost, ${reliability.charactersDuplicated} duplicated (written to test/bench/results.json)`,

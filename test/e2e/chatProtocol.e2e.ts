@@ -5,9 +5,11 @@
  * as an image; later questions in the same chat reuse the Python state and carry the earlier messages; Stop during a
  * runaway cell stops it, and the chat runs code again afterwards. One VS Code start for all of it.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
-import { foreverCode, plotCode, recallCode, rememberCode } from '../fake/chatScenarios';
+import { foreverCode, mplCode, plotCode, recallCode, rememberCode } from '../fake/chatScenarios';
 import type { FakeServer } from '../fake/server';
 import { assert, ask, openSidebar, responsesRequests, waitForTurn, watchGrowth, withTutor } from './support';
 
@@ -158,5 +160,42 @@ test('chat protocol: code streams in and runs locally in Pyodide, keeps its stat
     assert.equal(await codeStatusOf(chat, 5), 'done');
     assert.match(await logsOf(chat, 5), /x \+ 1 = 42/);
     await vs.screenshot('chat-protocol-after-stop');
+
+    // 4. The learner's own Python (codeTutor.localInterpreter: python): every cell asks first. Real matplotlib
+    //    (Debian's python3-matplotlib) draws the plot on Run; on Skip nothing runs and the model is told so.
+    const settingsFile = path.join(vs.userDataDir, 'User', 'settings.json');
+    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'codeTutor.localInterpreter': 'python' }, null, 2));
+    // The header says where code runs once VS Code has read the changed settings.
+    await chat.locator('.tutor-model[data-interpreter="python"]').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await chat.locator('.tutor-model').innerText(), /your Python/);
+    await vs.runCommand('Code Tutor: New Chat');
+    await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0, undefined, { timeout: 20_000 });
+    const dialog = vs.page.locator('.monaco-dialog-box');
+    await ask(chat, '[scenario:chat:mpl] Draw the squares with matplotlib');
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await dialog.innerText(), /Run this code with your own Python\?/);
+    assert.ok((await dialog.innerText()).includes('plt.title("squares")'), 'the dialog shows the code it asks about');
+    await vs.screenshot('chat-protocol-python-consent');
+    await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+    await waitForTurn(chat, 1, 'completed', WARM_MS);
+    assert.equal((await codeOf(chat, 1)).trimEnd(), mplCode.trimEnd());
+    assert.match(await logsOf(chat, 1), /plotted 7 points/);
+    const mplImg = chat.locator('.turn').first().locator('.code-block img.output-image').first();
+    await mplImg.waitFor({ state: 'visible', timeout: 10_000 });
+    const [complete, width] = await mplImg.evaluate((el: HTMLImageElement) => [el.complete, el.naturalWidth] as const);
+    assert.ok(complete && width >= 300, `matplotlib's PNG decoded (${width} px wide)`);
+    await mplImg.scrollIntoViewIfNeeded();
+    await vs.screenshot('chat-protocol-python-plot');
+
+    const beforeSkip = chatRequests(server).length;
+    await ask(chat, '[scenario:chat:mpl] Once more, please');
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    await dialog.getByRole('button', { name: 'Skip', exact: true }).click();
+    await waitForTurn(chat, 2, 'completed', WARM_MS);
+    const afterSkip = chatRequests(server).slice(beforeSkip);
+    const declined = afterSkip.flatMap((r) => messagesOf(r.body)).filter((m) => m.role === 'tool').map((m) => textOf(m.content)).at(-1) ?? '';
+    assert.match(declined, /The learner declined to run this code on their own Python/, 'Skip tells the model the learner declined');
+    assert.equal(await chat.locator('.turn').nth(1).locator('.code-block img.output-image').count(), 0, 'nothing ran');
   });
 });

@@ -44,6 +44,7 @@ export const CHAT_SCENARIOS: readonly ChatScenarioInfo[] = [
   { name: 'chat:echo', description: 'text only: how many user/assistant/tool messages the request carried' },
   { name: 'chat:remember', description: 'run_python setting `x = 41` (state for a later question), then text' },
   { name: 'chat:recall', description: 'run_python printing `x + 1` (needs the state an earlier question left), then text' },
+  { name: 'chat:mpl', description: 'run_python drawing a matplotlib line chart and calling plt.show() (needs real matplotlib: the learner\'s own Python)' },
   { name: 'chat:forever', description: 'run_python with `while True: pass` (a runaway cell for Stop and time-limit tests)' },
   ...chatFixtureNames().map((f) => ({ name: `chat:fixture:${f}`, description: `replays openai-chat/${f} verbatim` })),
 ];
@@ -251,6 +252,16 @@ export const plotCode = [
 /** Two cells of one notebook: the first leaves `x` in the namespace, the second reads it. */
 export const rememberCode = 'x = 41\nprint("x is set to", x)\n';
 export const recallCode = 'print("x + 1 =", x + 1)\n';
+/** A real matplotlib plot: only the learner's own Python (with python3-matplotlib) can run it. */
+export const mplCode = [
+  'import matplotlib.pyplot as plt',
+  'xs = list(range(1, 8))',
+  'plt.plot(xs, [x * x for x in xs], marker="o")',
+  'plt.title("squares")',
+  'plt.show()',
+  'print("plotted", len(xs), "points")',
+  '',
+].join('\n');
 export const foreverCode = 'print("looping…", flush=True)\nwhile True:\n    pass\n';
 
 function answerAfterTool(b: ChunkBuilder, ctx: ChatContext): WireEvent[] {
@@ -335,6 +346,8 @@ export function planChat(name: string, ctx: ChatContext): ChatPlan {
       return { events: afterTool ? answerAfterTool(b, ctx) : codeTurn(rememberCode) };
     case 'chat:recall':
       return { events: afterTool ? answerAfterTool(b, ctx) : codeTurn(recallCode) };
+    case 'chat:mpl':
+      return { events: afterTool ? answerAfterTool(b, ctx) : codeTurn(mplCode) };
     case 'chat:forever':
       return { events: afterTool ? answerAfterTool(b, ctx) : codeTurn(foreverCode) };
     case 'chat:echo': {
