@@ -321,6 +321,12 @@ describe('AssistantsMapper: a step streamed in one shape and closed in another',
     assert.deepEqual(logsOf(events), [a, b]);
   });
 
+  it('a step that arrives whole keeps its outputs in the listed order (logs, image, logs)', () => {
+    const events = mapMessages([completed({ input: 'x', outputs: [{ type: 'logs', logs: a }, { type: 'image', image: { file_id: 'file_1' } }, { type: 'logs', logs: b }] })]);
+    const order = events.flatMap((e) => (e.kind === 'code.output' ? [(e.output as { text: string }).text] : e.kind === 'file.ref' ? [e.fileId] : []));
+    assert.deepEqual(order, [a, 'file_1', b]);
+  });
+
   it('OpenAI logs streamed at a later index still settle per index; a final text that disagrees repeats nothing', () => {
     const events = mapMessages([
       ci({ outputs: [{ index: 1, type: 'logs', logs: b }] }),

@@ -10,6 +10,7 @@ import { RunStream } from '../../src/engine/runStream';
 import type { FunctionTool } from '../../src/engine/tools/functionTool';
 import { type CodeItem, toTranscriptJson } from '../../src/shared/transcript';
 import { ASSISTANT_TUTOR_CODE, ASSISTANT_TUTOR_LOGS } from '../fake/assistantsScenarios';
+import { startFaultProxy } from '../fake/faultProxy';
 import { type FakeServer, startFakeServer } from '../fake/server';
 
 let server: FakeServer;
@@ -104,6 +105,22 @@ for (const [scenario, dashscope] of [
     assert.equal(server.requests.filter((r) => r.method === 'GET' && /\/files\/[^/]+\/content$/.test(r.path)).length, 1, 'downloaded once');
   });
 }
+
+test('a stream dropped before the first message: the run recovered by polling reads in stream order, each output once', async () => {
+  const clean = await RunStream.start(provider(), { question: { text: '[scenario:assistants:tutor] roots' } }).done();
+  const proxy = await startFaultProxy(server.origin);
+  try {
+    // Dropped after run created / queued / in_progress: nothing of the answer was shown yet.
+    const t = await RunStream.start(provider(proxy.url('drop:3')), { question: { text: '[scenario:assistants:tutor] roots' } }).done();
+    assert.equal(t.status, 'completed', JSON.stringify(t.error));
+    assert.ok(server.requests.some((r) => r.method === 'GET' && /\/runs\/[^/]+\/steps$/.test(r.path)), 'recovered by polling');
+    const shape = (x: typeof t) =>
+      x.items.map((i) => (i.type === 'code' ? `code:${i.outputs.map((o) => (o.type === 'logs' ? o.text : o.type)).join('|')}` : i.type === 'text' ? `text:${i.text}` : i.type));
+    assert.deepEqual(shape(t), shape(clean));
+  } finally {
+    await proxy.close();
+  }
+});
 
 test('requires_action: the tool runs, its result is shown and submitted, and the run continues in the same stream', async () => {
   const t = await RunStream.start(provider(), { question: { text: '[scenario:assistants:requires-action] explain my selection' }, tools: [selectionTool] }).done();

@@ -401,42 +401,59 @@ export class AssistantsMapper {
    * - Images are shown once per file id, whichever shape or message carried them.
    */
   private outputs(s: CallState, ci: Json, from: 'delta' | 'snapshot', out: MapperEvent[]): void {
+    // In the order the server lists them: logs by key, images by file id.
+    const parts: Array<{ key: string; text: string } | { fileId: string }> = [];
     const list = Array.isArray(ci.outputs) ? ci.outputs : [];
-    const logParts: Array<{ key: string; text: string }> = [];
     list.forEach((o, pos) => {
       const output = asObject(o);
       if (!output) return;
-      const key = `i:${asIndex(output.index) ?? pos}`;
       const type = asString(output.type);
       if (type === 'logs' || typeof output.logs === 'string') {
-        logParts.push({ key, text: asString(output.logs) ?? '' });
+        parts.push({ key: `i:${asIndex(output.index) ?? pos}`, text: asString(output.logs) ?? '' });
       } else if (type === 'image' || output.image !== undefined) {
         const fileId = asString(asObject(output.image)?.file_id);
-        if (fileId) this.fileRef(out, { fileId, attachTo: s.itemId, asImage: true }, s);
+        if (fileId) parts.push({ fileId });
       }
     });
     const text = asString(ci.output);
+    const image = (fileId: string) => this.fileRef(out, { fileId, attachTo: s.itemId, asImage: true }, s);
 
     if (from === 'snapshot') {
-      const joined = logParts.map((p) => p.text).join('');
       const streamedOutputs = [...s.logs.keys()].some((k) => k !== 'output');
-      if (joined !== '' && joined.startsWith(s.shownLogs)) this.emitLogs(s, joined.slice(s.shownLogs.length), out);
-      else if (streamedOutputs) {
+      // The logs listed so far, joined, against all the logs shown: what extends them is new, in its place.
+      let listed = '';
+      let agrees = true;
+      for (const p of parts) {
+        if ('fileId' in p) {
+          image(p.fileId);
+          continue;
+        }
+        listed += p.text;
+        if (!agrees) continue;
+        if (listed.startsWith(s.shownLogs)) this.emitLogs(s, listed.slice(s.shownLogs.length), out);
+        else if (!s.shownLogs.startsWith(listed)) agrees = false;
+      }
+      if (!agrees && streamedOutputs) {
         // Logs streamed in this same shape but not in the final order: settle per index, as the deltas were keyed.
-        for (const p of logParts) {
+        for (const p of parts) {
+          if ('fileId' in p) continue;
           const have = s.logs.get(p.key);
           if (have === undefined ? !s.shownLogs.includes(p.text) : p.text.startsWith(have)) this.emitLogs(s, p.text.slice(have?.length ?? 0), out);
         }
       }
       if (text && text.startsWith(s.shownLogs)) this.emitLogs(s, text.slice(s.shownLogs.length), out);
       // Later deltas or snapshots compare with what the server has now stated, per key.
-      for (const p of logParts) s.logs.set(p.key, p.text);
+      for (const p of parts) if (!('fileId' in p)) s.logs.set(p.key, p.text);
       if (text !== undefined) s.logs.set('output', text);
       return;
     }
 
     let addedNow = '';
-    for (const p of logParts) {
+    for (const p of parts) {
+      if ('fileId' in p) {
+        image(p.fileId);
+        continue;
+      }
       if (p.text === '') continue;
       const before = s.shownLogs.length;
       this.deltaLogs(s, p.key, p.text, false, out);
