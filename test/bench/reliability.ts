@@ -1,6 +1,6 @@
 /**
  * A connection dropped after event k, for every k of a realistic stream, and cut in the middle of event k+1's bytes,
- * on both protocols: how many runs were recovered, and whether any character shown was lost or shown twice.
+ * on every protocol (Responses, Assistants, Chat Completions with a `run_python` round): how many runs were recovered, and whether any character shown was lost or shown twice.
  * Used by test/unit/reliability.test.ts (which asserts 0 lost, 0 duplicated) and by `npm run bench` (figures under
  * "reliability" in test/bench/results.json).
  */
@@ -11,6 +11,7 @@ import type { Protocol } from '../../src/engine/provider';
 import { RunStream } from '../../src/engine/runStream';
 import { type RunTranscript, toTranscriptJson } from '../../src/shared/transcript';
 import { startFaultProxy } from '../fake/faultProxy';
+import { Python3TestInterpreter } from '../fake/python3Interpreter';
 import { startFakeServer } from '../fake/server';
 
 export interface ReliabilityFigures {
@@ -34,7 +35,11 @@ export function writeReliability(figures: ReliabilityFigures, file = join(__dirn
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
 }
 
-const pieces = (t: RunTranscript): string[] => toTranscriptJson(t).items.map((i) => (i.type === 'text' ? i.text : i.type === 'code' ? i.code : ''));
+/** What the learner reads, item by item: text, and code followed by the logs it printed. */
+const pieces = (t: RunTranscript): string[] =>
+  toTranscriptJson(t).items.map((i) =>
+    i.type === 'text' ? i.text : i.type === 'code' ? i.code + i.outputs.map((o) => (o.type === 'logs' ? o.text : '')).join('') : '',
+  );
 
 /** Characters shown before the drop that the final transcript no longer has (by item, as a prefix). */
 function lostChars(before: readonly string[], after: readonly string[]): number {
@@ -48,9 +53,34 @@ function lostChars(before: readonly string[], after: readonly string[]): number 
   return lost;
 }
 
-export async function measureReliability(protocols: readonly Protocol[] = ['responses', 'assistants'], stride = 1): Promise<ReliabilityFigures> {
+/**
+ * An interrupted run must show a prefix of the clean answer, item by item: characters past that (an item that goes
+ * on differently, or items the clean answer does not have) were shown twice or wrongly.
+ */
+function extraChars(after: readonly string[], expected: readonly string[]): number {
+  let extra = 0;
+  after.forEach((a, i) => {
+    const e = expected[i] ?? '';
+    let k = 0;
+    while (k < a.length && k < e.length && a[k] === e[k]) k++;
+    extra += a.length - k;
+  });
+  return extra;
+}
+
+/**
+ * Protocols measured. A chat run has two streams (the `run_python` call, run by a test-only python3 interpreter, then
+ * the answer); the drop is tried at every event of each, so `events` counts both.
+ */
+export async function measureReliability(
+  protocols: readonly Protocol[] = ['responses', 'assistants', 'chat'],
+  stride = 1,
+  /** Each faulted run as it ended, for tests that check how (a clear error, or the whole answer). */
+  onRun?: (protocol: Protocol, fault: string, transcript: RunTranscript) => void,
+): Promise<ReliabilityFigures> {
   const server = await startFakeServer({ delayMs: 0 });
   const proxy = await startFaultProxy(server.origin);
+  const python = protocols.includes('chat') ? new Python3TestInterpreter() : undefined;
   const byProtocol: ReliabilityFigures['byProtocol'] = {};
   let tried = 0;
   let recovered = 0;
@@ -59,43 +89,52 @@ export async function measureReliability(protocols: readonly Protocol[] = ['resp
   let duplicated = 0;
   try {
     for (const protocol of protocols) {
-      const ask = (fault: string): { run: RunStream; seen: () => string[] } => {
+      let expectedPieces: string[] = []; // the clean answer, once it is known
+      const ask = (fault: string): { run: RunStream; seen: () => string[]; extraShown: () => number } => {
         const provider = createProvider({ protocol, apiKey: 'sk-test', baseUrl: proxy.url(fault), model: 'm', connectTimeoutMs: 3000, idleTimeoutMs: 1500, pollIntervalMs: 10 });
-        const run = RunStream.start(provider, { question: { text: 'What is a list?' } });
+        const run = RunStream.start(provider, { question: { text: 'What is a list?' }, ...(protocol === 'chat' && python ? { localInterpreter: python } : {}) });
         let shown: string[] = [];
-        // What the learner had on screen just before the run ended (before recovery replaced anything).
+        let extra = 0;
+        // What the learner had on screen just before the run ended (before recovery replaced anything), and the most
+        // it ever showed past the clean answer (a repeat that a final text later replaced was still seen).
         run.on('event', (e, snap) => {
           if (e.kind !== 'run.finished' && e.kind !== 'text.done' && e.kind !== 'code.done') shown = pieces(snap);
+          if (expectedPieces.length > 0) extra = Math.max(extra, extraChars(pieces(snap), expectedPieces));
         });
-        return { run, seen: () => shown };
+        return { run, seen: () => shown, extraShown: () => extra };
       };
+      // A clean pass: the answer, and how many SSE messages each of its run requests carried (as the proxy saw them).
+      const from = proxy.seen.length;
       const clean = await ask('pass').run.done();
-      const expected = pieces(clean).join('');
-      // Count the stream's messages as the proxy would (a clean pass).
-      const head = await fetch(`${proxy.url('pass')}/${protocol === 'responses' ? 'responses' : 'threads/runs'}`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json', 'openai-beta': 'assistants=v2' },
-        body: JSON.stringify(
-          protocol === 'responses'
-            ? { model: 'm', input: 'What is a list?', stream: true }
-            : { assistant_id: (await (await fetch(`${proxy.url('pass')}/assistants`, { method: 'POST', headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json', 'openai-beta': 'assistants=v2' }, body: JSON.stringify({ model: 'm' }) })).json() as { id: string }).id, thread: { messages: [{ role: 'user', content: 'What is a list?' }] }, stream: true },
-        ),
-      });
-      const events = (await head.text()).split('\n\n').filter((m) => m.trim() !== '').length;
+      if (clean.status !== 'completed') throw new Error(`${protocol}: the clean run ended ${clean.status}: ${JSON.stringify(clean.error)}`);
+      expectedPieces = pieces(clean);
+      const streams = proxy.seen.slice(from).flatMap((r) => (r.messages !== undefined ? [r.messages] : []));
+      const events = streams.reduce((a, b) => a + b, 0);
+      /**
+       * Global event g as (request r, message k): the fault that drops request r after k messages. With one stream,
+       * every run request of the fault drops (as before); with several, only request r does (`after=r:times=1`).
+       */
+      const faultAt = (g: number, mid: boolean): string => {
+        let r = 0;
+        while (g >= streams[r]) g -= streams[r++];
+        return `drop:${g}${mid ? ':mid' : ''}${streams.length > 1 ? `:after=${r}:times=1` : ''}`;
+      };
       const stats = { events, tried: 0, recovered: 0, lost: 0, duplicated: 0 };
       for (let k = 0; k < events; k = k + stride < events || k === events - 1 ? k + stride : events - 1) {
         for (const mid of [false, true]) {
-          const { run, seen } = ask(`drop:${k}${mid ? ':mid' : ''}`);
+          const fault = faultAt(k, mid);
+          const { run, seen, extraShown } = ask(fault);
           const t = await run.done();
+          onRun?.(protocol, fault, t);
           const after = pieces(t);
-          const l = lostChars(seen(), after);
-          const total = after.join('');
-          let d = 0;
+          let l = lostChars(seen(), after);
+          // Shown twice or wrongly: past what the clean answer has, item by item, at the end or at any moment before.
+          const d = Math.max(extraShown(), extraChars(after, expectedPieces));
           if (t.status === 'completed') {
             recovered++;
             stats.recovered++;
-            d = Math.max(0, total.length - expected.length);
-            if (total !== expected && d === 0) stats.lost += Math.max(0, expected.length - total.length);
+            // A recovered run must be the whole answer: what it lacks of the clean one is lost too.
+            l += extraChars(expectedPieces, after);
           } else interrupted++;
           tried++;
           stats.tried++;
@@ -108,8 +147,20 @@ export async function measureReliability(protocols: readonly Protocol[] = ['resp
       byProtocol[protocol] = stats;
     }
   } finally {
+    python?.dispose();
     await proxy.close();
     await server.close();
   }
   return { runsTried: tried, runsRecovered: recovered, runsEndedInterrupted: interrupted, charactersLost: lost, charactersDuplicated: duplicated, byProtocol };
+}
+
+/** This file alone: `node --import tsx test/bench/reliability.ts` measures every k and writes the figures. */
+if (require.main === module) {
+  void measureReliability().then((r) => {
+    writeReliability(r);
+    for (const [protocol, s] of Object.entries(r.byProtocol)) {
+      console.log(`${protocol}: ${s.events} events, ${s.tried} runs, ${s.recovered} recovered, ${s.lost} characters lost, ${s.duplicated} duplicated`);
+    }
+    console.log(`all: ${r.runsTried} runs, ${r.runsRecovered} recovered, ${r.runsEndedInterrupted} interrupted, ${r.charactersLost} lost, ${r.charactersDuplicated} duplicated`);
+  });
 }

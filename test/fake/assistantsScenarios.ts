@@ -23,6 +23,12 @@ export interface StoredFile {
   readonly bytes: Buffer;
 }
 
+/** How a code step streams its logs and in which shape it closes (see `RunBuilder.code`). */
+export interface CodeStepOptions {
+  readonly final?: AssistantsFlavour | 'both';
+  readonly logs?: 'lines' | 'cumulative';
+}
+
 /** A function call the run waits on (requires_action). */
 export interface PendingCall {
   readonly stepId: string;
@@ -191,47 +197,58 @@ export class RunBuilder {
     return this;
   }
 
-  /** A code_interpreter step: code in many deltas, then its outputs (logs, and an image in the OpenAI shape). */
-  code(code: string, logs: string, image?: StoredFile): this {
+  /**
+   * A code_interpreter step: code in many deltas, then its outputs (logs, and an image in the OpenAI shape).
+   * `opts.final` closes the step in the other shape than the deltas used, or in both at once (DashScope's completed
+   * step can carry OpenAI's `outputs[]`); `opts.logs` streams the logs line by line, as appended pieces or (DashScope)
+   * each `output` repeating the whole text so far.
+   */
+  code(code: string, logs: string, image?: StoredFile, opts: CodeStepOptions = {}): this {
     const step = this.step('tool_calls', { type: 'tool_calls', tool_calls: [] });
     const callId = ids.callId();
     if (image !== undefined) {
       this.files.push(image);
     }
+    const lines = opts.logs === undefined ? [logs] : (logs.match(/[^\n]*\n|[^\n]+$/g) ?? [logs]);
+    const openaiFinal: Json[] = [{ type: 'logs', logs }, ...(image !== undefined ? [{ type: 'image', image: { file_id: image.id } }] : [])];
+    const final = opts.final ?? this.flavour;
+    const finalCall: Json = {
+      ...(final !== 'openai' ? { arguments: code, output: logs } : {}),
+      ...(final !== 'dashscope' ? { input: code, outputs: openaiFinal } : {}),
+    };
     if (this.flavour === 'dashscope') {
       this.stepDelta(step, { index: 0, id: callId, type: 'code_interpreter', code_interpreter: { arguments: '', output: '' } });
       for (const chunk of tokenize(code)) {
         this.stepDelta(step, { index: 0, type: 'code_interpreter', code_interpreter: { arguments: chunk, output: '' } });
       }
-      this.stepDelta(step, { index: 0, type: 'code_interpreter', code_interpreter: { arguments: '', output: logs } });
-      this.completeStep(step, {
-        type: 'tool_calls',
-        tool_calls: [{ id: callId, type: 'code_interpreter', code_interpreter: { arguments: code, output: logs } }],
-      });
+      let sofar = '';
+      for (const line of lines) {
+        sofar += line;
+        const output = opts.logs === 'cumulative' ? sofar : line;
+        this.stepDelta(step, { index: 0, type: 'code_interpreter', code_interpreter: { arguments: '', output } });
+      }
+      this.completeStep(step, { type: 'tool_calls', tool_calls: [{ id: callId, type: 'code_interpreter', code_interpreter: finalCall }] });
       return this;
     }
     this.stepDelta(step, { index: 0, id: callId, type: 'code_interpreter', code_interpreter: { input: '', outputs: [] } });
     for (const chunk of tokenize(code)) {
       this.stepDelta(step, { index: 0, type: 'code_interpreter', code_interpreter: { input: chunk } });
     }
-    const outputs: Json[] = [{ type: 'logs', logs }];
-    this.stepDelta(step, {
-      index: 0,
-      type: 'code_interpreter',
-      code_interpreter: { outputs: [{ index: 0, type: 'logs', logs }] },
-    });
+    for (const line of lines) {
+      this.stepDelta(step, {
+        index: 0,
+        type: 'code_interpreter',
+        code_interpreter: { outputs: [{ index: 0, type: 'logs', logs: line }] },
+      });
+    }
     if (image !== undefined) {
-      outputs.push({ type: 'image', image: { file_id: image.id } });
       this.stepDelta(step, {
         index: 0,
         type: 'code_interpreter',
         code_interpreter: { outputs: [{ index: 1, type: 'image', image: { file_id: image.id } }] },
       });
     }
-    this.completeStep(step, {
-      type: 'tool_calls',
-      tool_calls: [{ id: callId, type: 'code_interpreter', code_interpreter: { input: code, outputs } }],
-    });
+    this.completeStep(step, { type: 'tool_calls', tool_calls: [{ id: callId, type: 'code_interpreter', code_interpreter: finalCall }] });
     return this;
   }
 
@@ -348,10 +365,11 @@ export const ASSISTANT_TUTOR_LOGS =
   'sqrt(1) = 1.000\nsqrt(2) = 1.414\nsqrt(3) = 1.732\nsqrt(4) = 2.000\nsqrt(5) = 2.236\n';
 
 /** Intro text, code with logs (and an image in the OpenAI shape), then an explanation. Ends completed. */
-export function runTutor(b: RunBuilder, question: string, image: StoredFile | undefined, long = false): void {
+export function runTutor(b: RunBuilder, question: string, image: StoredFile | undefined, long = false, code?: CodeStepOptions): void {
   b.setStatus('in_progress');
   b.message(`You asked: “${quoteOf(question || 'a question')}”. Let me try it in Python.`);
-  b.code(ASSISTANT_TUTOR_CODE, ASSISTANT_TUTOR_LOGS, b.flavour === 'openai' ? image : undefined);
+  // An image is in the OpenAI shape only: it reaches a DashScope run through a final step in the OpenAI shape.
+  b.code(ASSISTANT_TUTOR_CODE, ASSISTANT_TUTOR_LOGS, b.flavour === 'openai' || (code?.final ?? 'dashscope') !== 'dashscope' ? image : undefined, code);
   const more = long
     ? ' A list comprehension builds the list in one line; zip pairs each n with its root; the :.3f format ' +
       'keeps three decimals so the columns line up. Change range(1, 6) to try more numbers.'

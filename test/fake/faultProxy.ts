@@ -1,10 +1,12 @@
 /**
  * Fault injection in front of the fake server (tests only): a plain node:http proxy on 127.0.0.1 whose first path
  * segment names the fault, so each test points a provider at `proxy.url('status:503:times=2')` and gets real HTTP
- * failures, real dropped sockets and real silence. Requests that start a run (POST …/responses, POST …/runs) get the
- * fault; everything else (GET a stored response, poll a run) passes through to the fake server.
+ * failures, real dropped sockets and real silence. Requests that start a run (POST …/responses, POST …/runs,
+ * POST …/chat/completions) get the fault; everything else (GET a stored response, poll a run) passes through to the
+ * fake server. `seen` counts the SSE messages each answer carried through the proxy.
  *
- * Faults (`:`-separated, `times=N` makes any fault apply to the first N run requests only, then pass through):
+ * Faults (`:`-separated; `after=N` lets the first N run requests of that fault pass, e.g. a chat's first round, and
+ * `times=N` then makes the fault apply to the next N run requests only, then pass through):
  * - `pass`
  * - `status:CODE[:html|:text|:empty|:region][:ra=SECONDS][:ram=MS]` an HTTP error (JSON in OpenAI's shape by default)
  * - `hang` accept and never answer; `stall:K` answer, send K SSE messages, then nothing
@@ -19,8 +21,8 @@ export interface FaultProxy {
   readonly origin: string;
   /** A base URL (OPENAI_BASE_URL form) whose run requests get `fault`. */
   url(fault: string): string;
-  /** Every request seen: fault, method, path. */
-  readonly seen: Array<{ fault: string; method: string; path: string; at: number }>;
+  /** Every request seen: fault, method, path, and for a run request the SSE messages its answer carried to the client. */
+  readonly seen: Array<{ fault: string; method: string; path: string; at: number; messages?: number }>;
   close(): Promise<void>;
 }
 
@@ -85,14 +87,28 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
       const [, fault = 'pass', ...rest] = (req.url ?? '/').split('/');
       const path = `/${rest.join('/')}`;
       const method = req.method ?? 'GET';
-      seen.push({ fault, method, path, at: Date.now() });
+      const entry: FaultProxy['seen'][number] = { fault, method, path, at: Date.now() };
+      seen.push(entry);
       const body = await readBody(req);
       const parts = fault.split(':');
       const times = Number(parts.find((p) => p.startsWith('times='))?.slice(6) ?? Infinity);
-      const isRun = method === 'POST' && /\/(responses|runs)$/.test(path.split('?')[0]);
+      const after = Number(parts.find((p) => p.startsWith('after='))?.slice(6) ?? 0);
+      const isRun = method === 'POST' && /\/(responses|runs|chat\/completions)$/.test(path.split('?')[0]);
+      if (!isRun) return forward(req, res, path, body);
       const count = used.get(fault) ?? 0;
-      if (!isRun || count >= times || parts[0] === 'pass') return forward(req, res, path, body);
       used.set(fault, count + 1);
+      if (count < after || count - after >= times || parts[0] === 'pass') {
+        // Passed through whole: count its messages as they reach the client.
+        entry.messages = 0;
+        let tail = '';
+        return forward(req, res, path, body, (c) => {
+          const text = tail + c.toString('latin1');
+          entry.messages! += text.split('\n\n').length - 1;
+          const newlines = text.length - text.replace(/\n+$/, '').length;
+          tail = newlines % 2 === 1 ? '\n' : ''; // half of a blank line that the next chunk completes
+          return true;
+        });
+      }
       const kind = parts[0];
       const flag = (name: string) => parts.includes(name);
       const param = (name: string) => parts.find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1);

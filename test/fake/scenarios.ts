@@ -70,6 +70,22 @@ const BUILT_IN: readonly ScenarioInfo[] = [
   { name: 'assistants:tutor', kind: 'assistants', description: 'OpenAI shape: text, code with logs and an image, text with image_file' },
   { name: 'assistants:fixture', kind: 'assistants', description: 'the recorded Assistants v2 run stream, verbatim' },
   { name: 'dashscope:tutor', kind: 'assistants', description: 'DashScope shape: content object, code_interpreter arguments/output' },
+  {
+    name: 'dashscope:openai-outputs',
+    kind: 'assistants',
+    description: 'DashScope deltas (logs as `output` line by line); the completed step carries OpenAI `outputs[]` (logs + image)',
+  },
+  {
+    name: 'dashscope:both-outputs',
+    kind: 'assistants',
+    description: 'DashScope deltas, each `output` repeating all logs so far; the completed step carries `output` AND `outputs[]`',
+  },
+  {
+    name: 'assistants:dashscope-output',
+    kind: 'assistants',
+    description: 'OpenAI deltas (logs line by line, image); the completed step in the DashScope shape (`arguments` / `output`)',
+  },
+  { name: 'assistants:both-outputs', kind: 'assistants', description: 'OpenAI deltas; the completed step carries `outputs[]` AND `output`' },
   { name: 'assistants:requires-action', kind: 'assistants', description: 'get_selection function call → requires_action → submit → completes' },
   { name: 'assistants:no-stream', kind: 'assistants', description: 'stream:true refused with 400; create + poll works' },
   { name: 'assistants:slow', kind: 'assistants', description: 'assistants:tutor, longer, 250 ms between events', delayMs: SLOW_DELAY_MS },

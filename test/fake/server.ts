@@ -1014,6 +1014,18 @@ class FakeServerImpl {
         case 'assistants:solution':
           runSolution(builder);
           break;
+        case 'dashscope:openai-outputs':
+          runTutor(builder, cleaned, this.newImage(), false, { final: 'openai', logs: 'lines' });
+          break;
+        case 'dashscope:both-outputs':
+          runTutor(builder, cleaned, this.newImage(), false, { final: 'both', logs: 'cumulative' });
+          break;
+        case 'assistants:dashscope-output':
+          runTutor(builder, cleaned, this.newImage(), false, { final: 'dashscope', logs: 'lines' });
+          break;
+        case 'assistants:both-outputs':
+          runTutor(builder, cleaned, this.newImage(), false, { final: 'both', logs: 'lines' });
+          break;
         default:
           runTutor(builder, cleaned, this.newImage());
       }

@@ -265,6 +265,79 @@ describe('AssistantsMapper: DashScope shape', () => {
   });
 });
 
+describe('AssistantsMapper: a step streamed in one shape and closed in another', () => {
+  const ci = (code_interpreter: Record<string, unknown>, event = 'thread.run.step.delta'): SseMessage => {
+    const call = { index: 0, id: 'call_1', type: 'code_interpreter', code_interpreter };
+    const data = event.endsWith('.delta')
+      ? { id: 'step_1', object: 'thread.run.step.delta', delta: { step_details: { type: 'tool_calls', tool_calls: [call] } } }
+      : { id: 'step_1', object: 'thread.run.step', status: event.split('.').pop(), step_details: { type: 'tool_calls', tool_calls: [call] } };
+    return { event, data: JSON.stringify(data) };
+  };
+  const completed = (code_interpreter: Record<string, unknown>) => ci(code_interpreter, 'thread.run.step.completed');
+  const logsOf = (events: readonly MapperEvent[]) =>
+    events.filter((e) => e.kind === 'code.output').map((e) => (e as { output: { text: string } }).output.text);
+  const a = 'first line of the output\n';
+  const b = 'second line\n';
+
+  it('DashScope `output` deltas, then OpenAI `outputs[]` in the completed step: logs once, image once', () => {
+    const events = mapMessages([
+      ci({ arguments: 'print(1)', output: '' }),
+      ci({ arguments: '', output: a }),
+      ci({ arguments: '', output: b }),
+      completed({ arguments: 'print(1)', outputs: [{ type: 'logs', logs: a + b }, { type: 'image', image: { file_id: 'file_1' } }] }),
+    ]);
+    assert.deepEqual(logsOf(events), [a, b]);
+    assert.deepEqual(fileRefs(events).map((f) => f.fileId), ['file_1']);
+  });
+
+  it('the completed step adds only what the deltas had not shown, in either shape', () => {
+    assert.deepEqual(logsOf(mapMessages([ci({ arguments: 'x', output: a }), completed({ outputs: [{ type: 'logs', logs: a + b }] })])), [a, b]);
+    assert.deepEqual(logsOf(mapMessages([ci({ outputs: [{ index: 0, type: 'logs', logs: a }] }), completed({ input: 'x', output: a + b })])), [a, b]);
+  });
+
+  it('a completed step with `output` AND `outputs[]` shows them once', () => {
+    const both = { arguments: 'x', output: a + b, input: 'x', outputs: [{ type: 'logs', logs: a + b }] };
+    assert.deepEqual(logsOf(mapMessages([ci({ arguments: 'x', output: a }), completed(both)])), [a, b]);
+    assert.deepEqual(logsOf(mapMessages([completed(both)])), [a + b], 'a step that arrives whole');
+  });
+
+  it('one delta in both shapes, and a delta in one shape restating what the other showed, show it once', () => {
+    const events = mapMessages([
+      ci({ output: a, outputs: [{ index: 0, type: 'logs', logs: a }] }),
+      ci({ output: b, outputs: [{ index: 0, type: 'logs', logs: b }] }),
+      completed({ output: a + b }),
+    ]);
+    assert.deepEqual(logsOf(events), [a, b]);
+    const crossed = mapMessages([ci({ outputs: [{ index: 0, type: 'logs', logs: a }] }), ci({ output: a + b }), completed({ outputs: [{ type: 'logs', logs: a + b }] })]);
+    assert.deepEqual(logsOf(crossed), [a, b]);
+  });
+
+  it('a polled in-progress step, then a completed one in the other shape (recovery after a drop)', () => {
+    const events = mapMessages([
+      ci({ arguments: 'x', output: a }),
+      ci({ arguments: 'x', output: a }, 'thread.run.step.in_progress'),
+      completed({ input: 'x', outputs: [{ type: 'logs', logs: a + b }] }),
+    ]);
+    assert.deepEqual(logsOf(events), [a, b]);
+  });
+
+  it('a step that arrives whole keeps its outputs in the listed order (logs, image, logs)', () => {
+    const events = mapMessages([completed({ input: 'x', outputs: [{ type: 'logs', logs: a }, { type: 'image', image: { file_id: 'file_1' } }, { type: 'logs', logs: b }] })]);
+    const order = events.flatMap((e) => (e.kind === 'code.output' ? [(e.output as { text: string }).text] : e.kind === 'file.ref' ? [e.fileId] : []));
+    assert.deepEqual(order, [a, 'file_1', b]);
+  });
+
+  it('OpenAI logs streamed at a later index still settle per index; a final text that disagrees repeats nothing', () => {
+    const events = mapMessages([
+      ci({ outputs: [{ index: 1, type: 'logs', logs: b }] }),
+      completed({ outputs: [{ type: 'logs', logs: a }, { type: 'logs', logs: b }] }),
+    ]);
+    assert.deepEqual(logsOf(events), [b, a], 'nothing lost');
+    const other = mapMessages([ci({ arguments: 'x', output: a }), completed({ outputs: [{ type: 'logs', logs: 'something else entirely\n' }] })]);
+    assert.deepEqual(logsOf(other), [a]);
+  });
+});
+
 describe('AssistantsMapper: function calls and requires_action', () => {
   it('shows the call once, ends the stream with run.requires_action, and continues on the same instance', () => {
     const mapper = new AssistantsMapper();

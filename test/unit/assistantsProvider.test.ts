@@ -9,6 +9,8 @@ import { AssistantsProvider } from '../../src/engine/providers/assistants/assist
 import { RunStream } from '../../src/engine/runStream';
 import type { FunctionTool } from '../../src/engine/tools/functionTool';
 import { type CodeItem, toTranscriptJson } from '../../src/shared/transcript';
+import { ASSISTANT_TUTOR_CODE, ASSISTANT_TUTOR_LOGS } from '../fake/assistantsScenarios';
+import { startFaultProxy } from '../fake/faultProxy';
 import { type FakeServer, startFakeServer } from '../fake/server';
 
 let server: FakeServer;
@@ -73,6 +75,51 @@ test('DashScope shape: content objects, arguments/output strings', async () => {
   assert.ok(code && code.type === 'code' && code.code.length > 10, JSON.stringify(json));
   assert.ok(code.outputs.some((o) => o.type === 'logs' && o.text.length > 0));
   assert.ok(json.items.some((i) => i.type === 'text' && i.text.length > 0));
+});
+
+// A step streamed in one shape and closed in the other (or in both): every log character and every image once.
+for (const [scenario, dashscope] of [
+  ['dashscope:openai-outputs', true],
+  ['dashscope:both-outputs', true],
+  ['assistants:dashscope-output', false],
+  ['assistants:both-outputs', false],
+] as const) {
+  test(`${scenario}: the completed step repeats nothing the deltas already showed`, async () => {
+    const run = RunStream.start(provider(dashscope ? `${server.origin}/api/v1` : server.url), { question: { text: `[scenario:${scenario}] roots` } });
+    const logEvents: string[] = [];
+    run.on('output', (o) => {
+      if (o.type === 'logs') logEvents.push(o.text);
+    });
+    const t = await run.done();
+    assert.equal(t.status, 'completed', JSON.stringify(t.error));
+    assert.equal(server.requests.find((r) => r.path.endsWith('/runs'))?.scenario, scenario);
+    const code = t.items.filter((i): i is CodeItem => i.type === 'code');
+    assert.equal(code.length, 1);
+    assert.equal(code[0].code, ASSISTANT_TUTOR_CODE);
+    assert.ok(logEvents.length >= 2, 'the logs streamed in pieces before the step closed');
+    assert.equal(logEvents.join(''), ASSISTANT_TUTOR_LOGS, 'each log character exactly once');
+    const logs = code[0].outputs.filter((o) => o.type === 'logs').map((o) => (o.type === 'logs' ? o.text : ''));
+    assert.equal(logs.join(''), ASSISTANT_TUTOR_LOGS);
+    const images = code[0].outputs.filter((o) => o.type === 'image');
+    assert.equal(images.length, 1, 'the chart once');
+    assert.equal(server.requests.filter((r) => r.method === 'GET' && /\/files\/[^/]+\/content$/.test(r.path)).length, 1, 'downloaded once');
+  });
+}
+
+test('a stream dropped before the first message: the run recovered by polling reads in stream order, each output once', async () => {
+  const clean = await RunStream.start(provider(), { question: { text: '[scenario:assistants:tutor] roots' } }).done();
+  const proxy = await startFaultProxy(server.origin);
+  try {
+    // Dropped after run created / queued / in_progress: nothing of the answer was shown yet.
+    const t = await RunStream.start(provider(proxy.url('drop:3')), { question: { text: '[scenario:assistants:tutor] roots' } }).done();
+    assert.equal(t.status, 'completed', JSON.stringify(t.error));
+    assert.ok(server.requests.some((r) => r.method === 'GET' && /\/runs\/[^/]+\/steps$/.test(r.path)), 'recovered by polling');
+    const shape = (x: typeof t) =>
+      x.items.map((i) => (i.type === 'code' ? `code:${i.outputs.map((o) => (o.type === 'logs' ? o.text : o.type)).join('|')}` : i.type === 'text' ? `text:${i.text}` : i.type));
+    assert.deepEqual(shape(t), shape(clean));
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('requires_action: the tool runs, its result is shown and submitted, and the run continues in the same stream', async () => {

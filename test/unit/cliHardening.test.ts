@@ -6,12 +6,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { type IncomingMessage, type Server, createServer, request } from 'node:http';
-import { type AddressInfo, type Socket, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
+import { startForwardProxy } from '../fake/forwardProxy';
 import { type FakeServer, startFakeServer } from '../fake/server';
 
 const root = join(__dirname, '..', '..');
@@ -79,45 +78,28 @@ test('retries are announced on stderr; a key echoed by the server is never print
   for (let i = 0; i + 8 <= key.length; i++) assert.ok(!(r.stdout + r.stderr).includes(key.slice(i, i + 8)), `leaked ${key.slice(i, i + 8)}: ${r.stderr}`);
 });
 
-test('HTTP_PROXY is honoured: the requests go through a forward proxy on 127.0.0.1', async () => {
-  const seen: string[] = [];
-  const proxy: Server = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const target = new URL(req.url ?? '/');
-    const up = request({ host: target.hostname, port: target.port, method: req.method, path: target.pathname + target.search, headers: req.headers }, (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      upRes.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  // undici's proxy agent tunnels (CONNECT) by default, also to http:// targets.
-  proxy.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    seen.push(`CONNECT ${req.url}`);
-    const [host, port] = (req.url ?? '').split(':');
-    const up = connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      up.write(head);
-      up.pipe(socket);
-      socket.pipe(up);
-    });
-    up.on('error', () => socket.destroy());
-    socket.on('error', () => up.destroy());
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+test('HTTP_PROXY is honoured on every protocol: the base URL does not resolve, only the forward proxy reaches the server', async () => {
+  const host = 'api.codetutor.invalid';
+  const proxy = await startForwardProxy({ [host]: new URL(server.url).host });
   try {
-    const port = (proxy.address() as AddressInfo).port;
-    const r = await runCli(['ask', 'What is a list?', '--base-url', server.url, '--transcript'], { HTTP_PROXY: `http://127.0.0.1:${port}` });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).status, 'completed');
-    const target = new URL(server.url).host;
-    const through = () => seen.filter((s) => s === `CONNECT ${target}` || s.startsWith(`POST ${server.url}`)).length;
-    assert.ok(through() >= 1, `the proxy saw: ${seen.join(', ')}`);
-    const afterResponses = through();
-    const a = await runCli(['ask', 'What is a list?', '--protocol', 'assistants', '--base-url', server.url, '--transcript'], { HTTP_PROXY: `http://127.0.0.1:${port}` });
-    assert.equal(a.code, 0, a.stderr);
-    assert.ok(through() > afterResponses, `the proxy saw: ${seen.join(', ')}`);
+    const base = `http://${host}/v1`;
+    for (const protocol of ['responses', 'assistants', 'chat'] as const) {
+      const before = { proxied: proxy.seen.length, served: server.requests.length };
+      const r = await runCli(['ask', 'What is a list?', '--protocol', protocol, '--base-url', base, '--transcript'], { HTTP_PROXY: proxy.url });
+      assert.equal(r.code, 0, `${protocol}: ${r.stderr}`);
+      assert.equal(JSON.parse(r.stdout).status, 'completed', protocol);
+      const proxied = proxy.seen.slice(before.proxied);
+      assert.ok(proxied.length >= 1 && proxied.every((p) => p.target === `${host}:80`), `${protocol}: the proxy saw ${JSON.stringify(proxied)}`);
+      const served = server.requests.slice(before.served);
+      assert.ok(served.length >= 1 && served.every((q) => q.headers.host === host), `${protocol}: every request the server answered came through the proxy`);
+      const run = { responses: '/v1/responses', assistants: '/v1/threads/runs', chat: '/v1/chat/completions' }[protocol];
+      assert.ok(served.some((q) => q.method === 'POST' && q.path === run), `${protocol}: ${served.map((q) => q.path).join(', ')}`);
+    }
+    // Without the proxy the name does not resolve: the requests above could only have gone through it.
+    const direct = await runCli(['ask', 'What is a list?', '--base-url', base, '--transcript']);
+    assert.equal(direct.code, 1);
+    assert.equal(JSON.parse(direct.stdout).error.kind, 'network');
   } finally {
-    await new Promise((r) => proxy.close(r));
+    await proxy.close();
   }
 });

@@ -135,6 +135,8 @@ interface CallState {
   status: CodeStatus;
   /** Log text already emitted, per output key (`i:<index>` for OpenAI outputs, `output` for DashScope's string). */
   readonly logs: Map<string, string>;
+  /** All log text emitted for this call, in order, whatever shape carried it: what a final step is checked against. */
+  shownLogs: string;
   /** Function: name and arguments as streamed. */
   name: string;
   fnArgs: string;
@@ -314,7 +316,7 @@ export class AssistantsMapper {
       const type = asString(tc.type);
       const kind = type === 'code_interpreter' || tc.code_interpreter !== undefined ? 'code' : type === 'function' || tc.function !== undefined ? 'function' : undefined;
       if (!kind) return undefined; // file_search, DashScope's search/image tools: nothing to show
-      s = { itemId: id ?? key, kind, code: '', status: 'writing', logs: new Map(), name: '', fnArgs: '' };
+      s = { itemId: id ?? key, kind, code: '', status: 'writing', logs: new Map(), shownLogs: '', name: '', fnArgs: '' };
       const list = this.stepCalls.get(stepId) ?? [];
       list.push(s);
       this.stepCalls.set(stepId, list);
@@ -387,44 +389,109 @@ export class AssistantsMapper {
   }
 
   /**
-   * Outputs of a code call. OpenAI: `outputs[]`, each keyed by its `index` (deltas) or position (step objects);
-   * DashScope: one `output` string. Log text is tracked per key so a delta and the final step never repeat it.
+   * Outputs of a code call, in either shape: OpenAI's `outputs[]` (`logs` / `image`, each keyed by its `index` in
+   * deltas or its position in step objects) and DashScope's one `output` string. A server may stream in one shape
+   * and close the step in the other (DashScope's completed step can carry OpenAI's `outputs`), or send both at once.
+   *
+   * - Deltas append, per key; DashScope's `output` may repeat the whole text so far, taken as a snapshot when a long
+   *   enough prefix matches. Within one delta, an `output` that only restates the `outputs[]` logs is not shown again.
+   * - A step object (in progress, completed, or a polled snapshot) states the whole result so far. Each shape's log
+   *   text is reconciled with ALL the log text shown for the call, whichever shape streamed it: only what extends it
+   *   is shown; a final text that disagrees keeps what was shown rather than repeat it.
+   * - Images are shown once per file id, whichever shape or message carried them.
    */
   private outputs(s: CallState, ci: Json, from: 'delta' | 'snapshot', out: MapperEvent[]): void {
+    // In the order the server lists them: logs by key, images by file id.
+    const parts: Array<{ key: string; text: string } | { fileId: string }> = [];
     const list = Array.isArray(ci.outputs) ? ci.outputs : [];
     list.forEach((o, pos) => {
       const output = asObject(o);
       if (!output) return;
-      const key = `i:${asIndex(output.index) ?? pos}`;
       const type = asString(output.type);
       if (type === 'logs' || typeof output.logs === 'string') {
-        this.logs(s, key, asString(output.logs) ?? '', from === 'snapshot', out);
+        parts.push({ key: `i:${asIndex(output.index) ?? pos}`, text: asString(output.logs) ?? '' });
       } else if (type === 'image' || output.image !== undefined) {
         const fileId = asString(asObject(output.image)?.file_id);
-        if (fileId) this.fileRef(out, { fileId, attachTo: s.itemId, asImage: true }, s);
+        if (fileId) parts.push({ fileId });
       }
     });
     const text = asString(ci.output);
-    if (text) {
-      const have = s.logs.get('output') ?? '';
-      // DashScope may repeat the whole output so far; a long enough prefix match is taken as a snapshot.
-      const snapshot = from === 'snapshot' || (have.length >= snapshotMinLength && text.startsWith(have));
-      this.logs(s, 'output', text, snapshot, out);
-    }
-  }
+    const image = (fileId: string) => this.fileRef(out, { fileId, attachTo: s.itemId, asImage: true }, s);
 
-  private logs(s: CallState, key: string, text: string, snapshot: boolean, out: MapperEvent[]): void {
-    const have = s.logs.get(key);
-    let add: string;
-    if (!snapshot) add = text;
-    else if (have === undefined) add = text;
-    else if (text.startsWith(have)) add = text.slice(have.length);
-    else return; // the final value disagrees with what was shown: keep what was shown rather than repeat it
-    if (add === '') {
-      if (have === undefined && snapshot) s.logs.set(key, '');
+    if (from === 'snapshot') {
+      const streamedOutputs = [...s.logs.keys()].some((k) => k !== 'output');
+      // The logs listed so far, joined, against all the logs shown: what extends them is new, in its place.
+      let listed = '';
+      let agrees = true;
+      for (const p of parts) {
+        if ('fileId' in p) {
+          image(p.fileId);
+          continue;
+        }
+        listed += p.text;
+        if (!agrees) continue;
+        if (listed.startsWith(s.shownLogs)) this.emitLogs(s, listed.slice(s.shownLogs.length), out);
+        else if (!s.shownLogs.startsWith(listed)) agrees = false;
+      }
+      if (!agrees && streamedOutputs) {
+        // Logs streamed in this same shape but not in the final order: settle per index, as the deltas were keyed.
+        for (const p of parts) {
+          if ('fileId' in p) continue;
+          const have = s.logs.get(p.key);
+          if (have === undefined ? !s.shownLogs.includes(p.text) : p.text.startsWith(have)) this.emitLogs(s, p.text.slice(have?.length ?? 0), out);
+        }
+      }
+      if (text && text.startsWith(s.shownLogs)) this.emitLogs(s, text.slice(s.shownLogs.length), out);
+      // Later deltas or snapshots compare with what the server has now stated, per key.
+      for (const p of parts) if (!('fileId' in p)) s.logs.set(p.key, p.text);
+      if (text !== undefined) s.logs.set('output', text);
       return;
     }
-    s.logs.set(key, (have ?? '') + add);
+
+    let addedNow = '';
+    for (const p of parts) {
+      if ('fileId' in p) {
+        image(p.fileId);
+        continue;
+      }
+      if (p.text === '') continue;
+      const before = s.shownLogs.length;
+      this.deltaLogs(s, p.key, p.text, false, out);
+      addedNow += s.shownLogs.slice(before);
+    }
+    if (!text) return;
+    if (addedNow !== '' && (text === addedNow || text === s.shownLogs)) {
+      // The same result in both shapes in one delta: shown once.
+      s.logs.set('output', text === addedNow ? (s.logs.get('output') ?? '') + text : text);
+      return;
+    }
+    this.deltaLogs(s, 'output', text, true, out);
+  }
+
+  /**
+   * One delta's log text under its key. Deltas append; the first delta in one shape that restates all the logs
+   * another shape showed adds only what is new; DashScope's `output` (`mayRepeat`) may repeat the whole text so far,
+   * taken as a snapshot when a long enough prefix matches.
+   */
+  private deltaLogs(s: CallState, key: string, text: string, mayRepeat: boolean, out: MapperEvent[]): void {
+    const have = s.logs.get(key);
+    const otherShape = key === 'output' ? [...s.logs.keys()].some((k) => k !== 'output') : s.logs.has('output');
+    let add = text;
+    let now = (have ?? '') + text;
+    if (have === undefined && otherShape && s.shownLogs !== '' && text.startsWith(s.shownLogs)) {
+      add = text.slice(s.shownLogs.length);
+      now = text;
+    } else if (mayRepeat && have !== undefined && have.length >= snapshotMinLength && text.startsWith(have)) {
+      add = text.slice(have.length);
+      now = text;
+    }
+    s.logs.set(key, now);
+    this.emitLogs(s, add, out);
+  }
+
+  private emitLogs(s: CallState, add: string, out: MapperEvent[]): void {
+    if (add === '') return;
+    s.shownLogs += add;
     this.setStatus(s, 'running', out);
     const output: CodeOutput = { type: 'logs', text: add };
     out.push({ kind: 'code.output', id: s.itemId, output });

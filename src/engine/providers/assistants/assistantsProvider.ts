@@ -225,23 +225,39 @@ export class AssistantsProvider implements Provider {
     yield { event: 'thread.run.created', data: JSON.stringify(run) };
     const stepStates = new Map<string, string>();
     let current = run;
+    const messagesShown = new Set<string>();
     for (;;) {
       const status = str(current.status) ?? 'queued';
+      const terminal = terminalRunStatuses.has(status);
+      // The run's messages once it ended, each placed right after the step that wrote it, so an answer recovered
+      // after a dropped stream reads in the order a stream would have shown it (the intro before the code).
+      const messages = new Map<string, Json>();
+      if (terminal && status !== 'requires_action') {
+        const msgs = await this.client.listMessages(threadId, { order: 'asc', run_id: runId, limit: 100 }, signal);
+        for (const m of msgs.data) if (m.role !== 'user' && str(m.id)) messages.set(str(m.id)!, m);
+      }
+      const message = function* (id: string | undefined): Generator<SseMessage> {
+        const m = id === undefined || messagesShown.has(id) ? undefined : messages.get(id);
+        if (!m || !id) return;
+        messagesShown.add(id);
+        yield { event: 'thread.message.completed', data: JSON.stringify(m) };
+      };
       // Steps as they progress (code, then its outputs), each snapshot once per status.
       const steps = await this.client.listRunSteps(threadId, runId, { order: 'asc', limit: 100 }, signal);
       for (const step of steps.data) {
         const id = str(step.id);
         const st = str(step.status) ?? 'in_progress';
-        if (!id || stepStates.get(id) === st) continue;
-        stepStates.set(id, st);
-        const event = st === 'completed' || st === 'failed' || st === 'cancelled' || st === 'expired' ? `thread.run.step.${st}` : 'thread.run.step.in_progress';
-        yield { event, data: JSON.stringify(step) };
-      }
-      if (terminalRunStatuses.has(status)) {
-        if (status !== 'requires_action') {
-          const msgs = await this.client.listMessages(threadId, { order: 'asc', run_id: runId, limit: 100 }, signal);
-          for (const m of msgs.data) if (m.role !== 'user') yield { event: 'thread.message.completed', data: JSON.stringify(m) };
+        if (id && stepStates.get(id) !== st) {
+          stepStates.set(id, st);
+          const event = st === 'completed' || st === 'failed' || st === 'cancelled' || st === 'expired' ? `thread.run.step.${st}` : 'thread.run.step.in_progress';
+          yield { event, data: JSON.stringify(step) };
         }
+        const details = step.step_details as Json | undefined;
+        const created = details && typeof details === 'object' ? (details.message_creation as Json | undefined) : undefined;
+        yield* message(created && typeof created === 'object' ? str(created.message_id) : undefined);
+      }
+      if (terminal) {
+        for (const id of messages.keys()) yield* message(id);
         yield { event: `thread.run.${status}`, data: JSON.stringify(current) };
         return;
       }

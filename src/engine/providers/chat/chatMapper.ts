@@ -118,6 +118,11 @@ export class ChatMapper {
     return this.calls.length > 0;
   }
 
+  /** Whether the server said how the round ended (`finish_reason`): everything the model wrote has arrived. */
+  get finishSeen(): boolean {
+    return this.finishReason !== undefined && this.failure === undefined;
+  }
+
   /** The answer text of this round so far (without reasoning). */
   get answerText(): string {
     return this.text;

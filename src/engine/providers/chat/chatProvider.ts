@@ -117,8 +117,15 @@ export class ChatProvider implements Provider {
           throw e;
         }
         const mapper = new ChatMapper({ prefix: `r${round}`, codeTool: interpreter !== undefined && withTools, runtime: interpreter?.runtime, announce: round === 0 });
-        for await (const chunk of stream) {
-          for (const m of mapper.map(chunk)) if (isStreamEvent(m)) yield m;
+        try {
+          for await (const chunk of stream) {
+            for (const m of mapper.map(chunk)) if (isStreamEvent(m)) yield m;
+          }
+        } catch (e) {
+          // A connection lost after `finish_reason` lost only the usage chunk and `[DONE]`: the answer is whole, so
+          // the round ends as the model ended it. Before that, nothing can be asked for again (the API keeps no
+          // state): the run fails, keeping what was shown.
+          if (signal?.aborted || !mapper.finishSeen) throw e;
         }
         answer += mapper.answerText;
         if (signal?.aborted) {
