@@ -109,6 +109,7 @@ export const uiStringKeys = [
   'running',
   'done',
   'failed',
+  'codeStopped',
   'stopped',
   'incomplete',
   'you',

@@ -17,6 +17,8 @@ export function uiStrings(): UiStrings {
     running: t('running'),
     done: t('done'),
     failed: t('failed'),
+    // The badge of a code block the learner stopped (lower case, like the other badges).
+    codeStopped: t('stopped'),
     stopped: t('Stopped. What arrived before you stopped is kept.'),
     incomplete: t('The answer is incomplete.'),
     you: t('You'),

@@ -273,15 +273,19 @@ describe('chat provider: reasoning, notices and finish reasons', () => {
     assert.ok(!t.error?.message.includes('sk-test-key-123456'));
   });
 
-  it('Stop while the code runs: the process is stopped, the run ends cancelled, what was said is kept', async () => {
+  it('Stop while the code runs: the process is stopped, the cell and the run end stopped (not failed), what was said is kept', async () => {
     const py = interpreter();
-    const { t, conversation } = await ask('slow [scenario:chat:slow] [delay:2]', {
+    const { t, events, conversation } = await ask('slow [scenario:chat:slow] [delay:2]', {
       localInterpreter: py,
       stopWhen: (e) => e.kind === 'code.output' && e.output.type === 'logs' && e.output.text.includes('3'),
     });
     assert.equal(t.status, 'cancelled');
     const [code] = codeItems(t);
-    assert.equal(code.status, 'failed');
+    assert.equal(code.status, 'stopped');
+    // The cell itself reports it was stopped (the interpreter returned `cancelled`), before the run ends.
+    const settled = events.filter((e) => e.kind === 'code.status' && e.id === code.id).map((e) => (e.kind === 'code.status' ? e.status : ''));
+    assert.deepEqual(settled, ['running', 'stopped']);
+    assert.equal(events.at(-1)?.kind, 'run.finished');
     assert.match(logsOf(code), /^0\n/);
     assert.ok(!logsOf(code).includes('99'), 'the loop did not run to its end');
     // The question and the text so far are kept; no tool call without its result.
