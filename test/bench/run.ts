@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { benchChats } from './chats';
 import { benchEndToEnd } from './endToEnd';
-import { benchInterpreter } from './interpreter';
+import { benchFirstCell, benchInterpreter } from './interpreter';
 import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
 import { measureReliability, writeReliability } from './reliability';
@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const e2e = await benchEndToEnd(20);
   await benchChats(gc);
   await benchInterpreter();
+  await benchFirstCell();
   const reliability = await measureReliability();
   writeReliability(reliability);
 
