@@ -144,6 +144,7 @@ export const uiStringKeys = [
   'modeSetByCourse',
   'modeLocked',
   'withheldTitle',
+  'withheldTitlePlain',
   'withheldWhy',
   'withheldCode',
   'showCodeAnyway',

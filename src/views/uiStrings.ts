@@ -53,6 +53,8 @@ export function uiStrings(): UiStrings {
     modeSetByCourse: t('{0}, set by your course'),
     modeLocked: t('Your course sets the mode; it cannot be changed here.'),
     withheldTitle: t('Code withheld: {0} lines of {1}'),
+    // A block without a language (an indented code block, a fence without an info string).
+    withheldTitlePlain: t('Code withheld: {0} lines'),
     withheldWhy: t('{0} shows at most {1} lines of code at a time, so that you can work out the solution yourself.'),
     withheldCode: t('The code of this run is withheld ({0} lines); its output is shown below.'),
     showCodeAnyway: t('Show the code anyway'),
