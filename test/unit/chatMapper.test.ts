@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import type { MapperEvent, RequiresActionEvent } from '../../src/engine/mapperEvents';
 import { ChatMapper, codeOfArguments, type ChatMapperOptions } from '../../src/engine/providers/chat/chatMapper';
-import { ThinkSplitter } from '../../src/engine/providers/chat/thinkTags';
+import { opensWithReasoning, ThinkSplitter } from '../../src/engine/providers/chat/thinkTags';
 import { SseDecoder, encodeSse } from '../../src/engine/sse';
 import type { StreamEvent } from '../../src/shared/events';
 import { reduceAll, toTranscriptJson } from '../../src/shared/transcript';
@@ -404,6 +404,12 @@ describe('ChatMapper: reasoning is a thinking block, never the answer', () => {
   });
 
   it('the stray </think> rule: the served model counts; an opening <think> still works; an answer without </think> is not lost; other models keep text as text', () => {
+    for (const m of ['deepseek-r1:7b', 'DeepSeek-R1-Distill-Qwen-7B', 'bartowski/DeepSeek-R1-Distill-Llama-8B-GGUF', 'qwq:32b', 'Qwen/QwQ-32B', 'qwen3-30b-a3b-thinking-2507']) {
+      assert.ok(opensWithReasoning(m), m);
+    }
+    for (const m of ['gpt-4o', 'qwen2.5-coder:7b', 'qwen3:8b', 'deepseek-chat', 'deepseek-reasoner', 'anthropic/claude-3.7-sonnet:thinking', 'r1', undefined]) {
+      assert.ok(!opensWithReasoning(m), String(m));
+    }
     // The server names the model (an alias was asked for).
     const served = mapAll([chunk({ content: 'hmm' }, null, { model: 'deepseek-r1-distill-llama-8b' }), chunk({ content: '</think>ok' }), chunk({}, 'stop')], { model: 'tutor' });
     assert.deepEqual(toTranscriptJson(reduceAll(streamEvents(served.events))).items, [

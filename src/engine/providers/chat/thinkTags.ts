@@ -35,10 +35,12 @@ function partialTagSuffix(s: string, tag: string): number {
 
 /**
  * Models whose chat template opens the reasoning itself, so their content starts inside it and only `</think>` shows
- * (rule 2 above): DeepSeek-R1 and its distills, QwQ, and models named "Thinking" (Qwen3-…-Thinking-2507 and the like).
+ * (rule 2 above): DeepSeek-R1 and its distills, QwQ, and Qwen3's "Thinking" models (Qwen3-…-Thinking-2507). Kept
+ * narrow on purpose: for a model named here whose server neither sends the tag nor a reasoning field, the answer
+ * streams into the thinking block and becomes the answer only at the end.
  */
 export function opensWithReasoning(model: string | undefined): boolean {
-  return model !== undefined && /deepseek[-_. ]?r1|r1[-_. ]distill|(^|[/:_. -])qwq|thinking/i.test(model);
+  return model !== undefined && /deepseek[-_. ]?r1|r1[-_. ]distill|(^|[/:_. -])qwq|qwen3[^/]*thinking/i.test(model);
 }
 
 export interface ThinkSplitterOptions {
