@@ -43,7 +43,7 @@ interface Fence {
 
 /** An indented code block being held (see the file comment). Line numbers count the item's complete lines from 0. */
 interface Indented {
-  /** The line it starts on, and where that line starts in `raw`. */
+  /** The line it starts on. */
   readonly startLine: number;
   /** The raw lines held since the start (the block's lines, then blank lines that may or may not belong to it). */
   readonly lines: string[];
