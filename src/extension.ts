@@ -7,7 +7,7 @@ import { registerChatCommands } from './commands/chatCommands';
 import { explainSelection } from './commands/explainSelection';
 import { InstructionsDocuments, instructionsScheme } from './commands/showInstructions';
 import { EditorTracker } from './commands/insertCode';
-import { createLocalInterpreter } from './interpreter/localRuntime';
+import { createLocalInterpreter, readLocalRuntimeSettings } from './interpreter/localRuntime';
 import { downloadPythonPackages, installPythonPackagesFromFolder } from './interpreter/pythonPackages';
 import { ApiKeyStore, providerLabel } from './config/apiKey';
 import { chooseModel, chooseProvider, offerLocalServer } from './config/chooseModel';
@@ -46,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
         return s.interpreter === 'off' ? 'off' : runsCodeLocally(s) ? 'local' : 'hosted';
       },
       create: () => createLocalInterpreter(context),
+      warmOnOpen: () => readLocalRuntimeSettings().runtime === 'pyodide',
     },
     async provider() {
       const s = readSettings();

@@ -51,8 +51,11 @@ export interface RunSetup {
   tutor?(): Promise<TutorInputs>;
   /** Hide interpreter output until the learner predicts it (setting or course). */
   predictBeforeRun?(): boolean;
-  /** Code that runs on this computer (run_python): whether the settings want it, and a chat's runtime. */
-  readonly interpreter?: { mode(): 'hosted' | 'local' | 'off'; create(): LocalInterpreter | undefined };
+  /**
+   * Code that runs on this computer (run_python): whether the settings want it, and a chat's runtime. `warmOnOpen`:
+   * the runtime has a slow start (Pyodide), so a chat that is shown starts it at once (see ChatSession.prewarm).
+   */
+  readonly interpreter?: { mode(): 'hosted' | 'local' | 'off'; create(): LocalInterpreter | undefined; warmOnOpen?(): boolean };
 }
 
 export interface TutorInputs {
@@ -108,6 +111,23 @@ export class ChatSession implements vscode.Disposable {
 
   get id(): string {
     return this.chatId;
+  }
+
+  /**
+   * The chat is shown (a view opened it, or switched to it): if its code will run locally in a runtime with a slow
+   * start (Pyodide: a few seconds), make this chat's interpreter now, which starts it, so the cold start is spent while
+   * the learner reads and types instead of after the question. The first question then uses this interpreter. Cheap
+   * to call again; does nothing for hosted or no interpreter, or the learner's own Python (it starts per cell).
+   */
+  prewarm(): void {
+    const i = this.setup.interpreter;
+    if (this.local || !i?.warmOnOpen?.() || i.mode() !== 'local') return;
+    try {
+      this.local = i.create();
+    } catch (e) {
+      // The first question tries again and reports what is wrong.
+      this.setup.log.warn(`could not start the local interpreter ahead of the first question: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   get turnCount(): number {

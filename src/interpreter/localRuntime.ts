@@ -2,7 +2,8 @@
  * The VS Code side of the local interpreters: which runtime a chat gets (`codeTutor.localInterpreter`), where
  * Pyodide's installed packages live (global storage, keyed by the bundled Pyodide version), and the consent prompt
  * for the learner's own Python. Each chat calls `createLocalInterpreter` once and keeps the result (one namespace
- * per chat); a Pyodide chat starts its worker at once, so the cold start is hidden while the model writes.
+ * per chat); a Pyodide chat starts its worker as soon as the chat is shown (ChatSession.prewarm), so the cold start
+ * is hidden while the learner types.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

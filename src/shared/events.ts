@@ -12,8 +12,11 @@ export type RunStatus = 'in_progress' | 'completed' | 'failed' | 'cancelled' | '
 /** Where an interpreter call ran: the provider's hosted tool, Pyodide in the extension host, or the learner's Python. */
 export type CodeRuntime = 'hosted' | 'pyodide' | 'python';
 
-/** The life of one interpreter call, as the learner sees it. */
-export type CodeStatus = 'writing' | 'running' | 'done' | 'failed';
+/**
+ * The life of one interpreter call, as the learner sees it. `stopped`: the learner pressed Stop while it was written or
+ * run; it did not fail (its outputs so far are kept), so it is not shown as `failed`.
+ */
+export type CodeStatus = 'writing' | 'running' | 'done' | 'failed' | 'stopped';
 
 /** Why a run failed, in words a person can act on. */
 export type ErrorKind =

@@ -292,13 +292,15 @@ export function reduce(t: RunTranscript, e: StreamEvent): RunTranscript {
     case 'run.retrying':
       return t; // a passing notice: shown while it lasts, not part of the answer
     case 'run.finished': {
-      // Blocks still writing or running when the run stops did not finish: say so instead of spinning forever.
-      // Once per run, so walking the items here is fine.
+      // Blocks still writing or running when the run stops did not finish: say so instead of spinning forever — as
+      // `stopped` when the learner stopped the run (Stop is not an error), else `failed`. Once per run, so walking the
+      // items here is fine.
       const settle = e.status !== 'completed';
+      const ended: CodeStatus = e.status === 'cancelled' ? 'stopped' : 'failed';
       const x = indexedOf(t);
       const items = settle
         ? PersistentList.from(
-            x.items.toArray().map((it) => (it.type === 'code' && (it.status === 'writing' || it.status === 'running') ? withCode(it, { status: 'failed' }) : it)),
+            x.items.toArray().map((it) => (it.type === 'code' && (it.status === 'writing' || it.status === 'running') ? withCode(it, { status: ended }) : it)),
           )
         : x.items;
       return snapshot({ ...fieldsOf(t), status: e.status, error: e.error ?? null, ...(e.reason ? { reason: e.reason } : {}) }, { items, ids: x.ids });

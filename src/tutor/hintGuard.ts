@@ -9,11 +9,21 @@
  * placeholder sits exactly where the block was. Text outside fences streams on at once, except the start of a line
  * that may still become a fence opener (held until the line decides).
  *
+ * Indented code blocks (four spaces or a tab) are code too, and judged the same way, but only when they are code
+ * blocks by CommonMark: markdown-it (the parser the webview renders with) decides, not a hand-written rule. An
+ * indented line that could start one (after a blank line, a heading, a thematic break or a closed fence, so never a
+ * paragraph's continuation) is held until its newline and the text so far is parsed: if markdown-it puts a
+ * `code_block` there, the block is held until markdown-it says it ended; if not (list item content, a continuation
+ * paragraph), the line is released. The parse starts at the last line at the left margin after a blank line (it
+ * closed every container, or starts a top-level list item), so its cost is bounded by the current list item or quote,
+ * not by the whole answer (one list item with thousands of indented paragraphs is the quadratic worst case).
+ *
  * Interpreter code: its deltas are held; once it is known to be longer than `maxLines` (while streaming or at
  * `code.done`) a `code.withheld` event folds the block, and its outputs and status still pass through.
  *
  * The withheld code stays inside the guard (`withheldCode(id)`), for "Show the code anyway".
  */
+import MarkdownIt from 'markdown-it';
 import type { StreamEvent } from '../shared/events';
 
 export interface HintGuardOptions {
@@ -31,9 +41,30 @@ interface Fence {
   readonly body: string[];
 }
 
+/** An indented code block being held (see the file comment). Line numbers count the item's complete lines from 0. */
+interface Indented {
+  /** The line it starts on. */
+  readonly startLine: number;
+  /** The raw lines held since the start (the block's lines, then blank lines that may or may not belong to it). */
+  readonly lines: string[];
+  /** Lines with at least this indentation (after the same quote markers) surely continue it: no parse needed. */
+  readonly minIndent: number;
+  readonly quotes: number;
+}
+
 interface TextState {
   /** Everything received for this item, as sent: the check for an authoritative `text.done`. */
   raw: string;
+  /** Complete lines so far: their count, and where the current line starts in `raw`. */
+  lineNo: number;
+  consumed: number;
+  /** Where markdown-it parses from (a line that closed every container). */
+  parseFrom: { line: number; offset: number };
+  /** The previous line lets an indented code block start on this one (start, blank, heading, rule, closed fence). */
+  codeMayStart: boolean;
+  /** The previous line was blank. */
+  afterBlank: boolean;
+  indented: Indented | null;
   /** Output segments (text items) in order; the last is the one being written. */
   readonly segments: { id: string; text: string }[];
   /** The current line so far, and how much of it has been released already. */
@@ -52,6 +83,47 @@ interface CodeState {
   withheld: boolean;
   /** The full code is known (code.done, or the run ended). */
   settled: boolean;
+}
+
+/** Columns of leading whitespace, tabs to the next multiple of 4 (CommonMark). */
+export function indentColumns(s: string): number {
+  let col = 0;
+  for (const ch of s) {
+    if (ch === ' ') col++;
+    else if (ch === '\t') col += 4 - (col % 4);
+    else break;
+  }
+  return col;
+}
+
+/** Block quote markers at the start of a line: how many, and the rest of the line. */
+function unquote(line: string): { quotes: number; rest: string } {
+  let quotes = 0;
+  let rest = line;
+  for (let m = /^ {0,3}> ?/.exec(rest); m; m = /^ {0,3}> ?/.exec(rest)) {
+    quotes++;
+    rest = rest.slice(m[0].length);
+  }
+  return { quotes, rest };
+}
+
+const isBlank = (line: string): boolean => unquote(line).rest.trim() === '';
+
+/** A line after which an indented code block may start without a blank line: an ATX heading or a thematic break. */
+function endsBlock(line: string): boolean {
+  const rest = unquote(line.replace(/\r?\n$/, '')).rest;
+  return /^ {0,3}#{1,6}(?:[ \t]|$)/.test(rest) || /^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/.test(rest);
+}
+
+/** The same parser (and options that matter for blocks) as the webview's renderer, so both agree on what is code. */
+const markdown = new MarkdownIt({ html: false });
+
+/** markdown-it's `code_block` starting on line `line` of `src` (0-based), if there is one. */
+function codeBlockAt(src: string, line: number): { content: string; end: number } | undefined {
+  for (const token of markdown.parse(src, {})) {
+    if (token.type === 'code_block' && token.map && token.map[0] === line) return { content: token.content, end: token.map[1] };
+  }
+  return undefined;
 }
 
 // A line may open a fence after indentation, block quote markers and list markers ("- ```python", "> ~~~").
@@ -147,7 +219,22 @@ export class HintGuard {
   private text(id: string): TextState {
     let t = this.texts.get(id);
     if (!t) {
-      t = { raw: '', segments: [{ id, text: '' }], line: '', released: 0, plain: false, fence: null, withheldCount: 0, done: false };
+      t = {
+        raw: '',
+        lineNo: 0,
+        consumed: 0,
+        parseFrom: { line: 0, offset: 0 },
+        codeMayStart: true,
+        afterBlank: true,
+        indented: null,
+        segments: [{ id, text: '' }],
+        line: '',
+        released: 0,
+        plain: false,
+        fence: null,
+        withheldCount: 0,
+        done: false,
+      };
       this.texts.set(id, t);
     }
     return t;
@@ -174,13 +261,21 @@ export class HintGuard {
     }
   }
 
-  /** The current line is unfinished: stream it on unless it may still open a fence (or a fence is open). */
+  /** The current line is unfinished: stream it on unless it may still open a fence or an indented block (or one is open). */
   private partialLine(t: TextState, out: StreamEvent[]): void {
-    if (t.fence) return;
-    if (!t.plain && mayOpenFence(t.line)) return;
+    if (t.fence || t.indented) return;
+    if (!t.plain && (mayOpenFence(t.line) || this.mayStartIndented(t, t.line))) return;
     t.plain = true;
     this.emitText(t, t.line.slice(t.released), out);
     t.released = t.line.length;
+  }
+
+  /** Whether a line (complete or not) may start an indented code block here: then it waits for its newline. */
+  private mayStartIndented(t: TextState, line: string): boolean {
+    if (!t.codeMayStart) return false;
+    const rest = unquote(line).rest;
+    // Only whitespace so far may still reach four columns.
+    return indentColumns(rest) >= 4 || rest.trim() === '';
   }
 
   private completeLine(t: TextState, out: StreamEvent[]): void {
@@ -190,17 +285,91 @@ export class HintGuard {
     t.released = 0;
     const plain = t.plain;
     t.plain = false;
+    const lineNo = t.lineNo++;
+    const offset = t.consumed;
+    t.consumed += line.length;
     if (t.fence) {
-      if (closes(t.fence, line)) this.closeFence(t, line, out);
-      else t.fence.body.push(line);
+      if (closes(t.fence, line)) {
+        this.closeFence(t, line, out);
+        t.codeMayStart = true;
+        t.afterBlank = false;
+      } else t.fence.body.push(line);
       return;
     }
+    if (t.indented && this.continuesIndented(t, t.indented, line, lineNo, out)) return;
+    this.lineOutsideCode(t, line, lineNo, offset, plain, released, out);
+  }
+
+  /** A complete line outside any code block: it may start one (indented or fenced), or it is text. */
+  private lineOutsideCode(t: TextState, line: string, lineNo: number, offset: number, plain: boolean, released: number, out: StreamEvent[]): void {
+    const blank = isBlank(line);
+    // A line at the left margin after a blank line closes every list and quote, or starts a new top-level list item
+    // (whose marker alone sets the indentation of what follows): later parses can start here.
+    if (t.afterBlank && !blank && /^[^\s>]/.test(line)) t.parseFrom = { line: lineNo, offset };
+    if (!plain && !blank && t.codeMayStart && indentColumns(unquote(line).rest) >= 4) {
+      const src = t.raw.slice(t.parseFrom.offset, offset + line.length);
+      const block = codeBlockAt(src, lineNo - t.parseFrom.line);
+      if (block) {
+        // The indentation markdown-it took off this line (its content keeps the rest): lines indented at least as
+        // far, after as many quote markers, are surely still inside the block.
+        const { quotes, rest } = unquote(line);
+        const minIndent = Math.max(4, indentColumns(rest) - indentColumns(block.content));
+        t.indented = { startLine: lineNo, lines: [line], minIndent, quotes };
+        t.afterBlank = false;
+        return;
+      }
+    }
+    t.codeMayStart = blank || endsBlock(line);
+    t.afterBlank = blank;
     const open = plain ? null : fenceOpener(line);
     if (open) {
       t.fence = { char: open.char, length: open.length, language: open.info.split(/\s+/)[0] ?? '', opener: line, body: [] };
       return;
     }
     this.emitText(t, line.slice(released), out);
+  }
+
+  /**
+   * A complete line while an indented block is held: true if it belongs to the block (or may: a blank line). When the
+   * block ended before it, the block is judged, the blank lines after it are released, and false lets the line be
+   * handled as any other.
+   */
+  private continuesIndented(t: TextState, b: Indented, line: string, lineNo: number, out: StreamEvent[]): boolean {
+    const { quotes, rest } = unquote(line);
+    if (isBlank(line) || (quotes === b.quotes && indentColumns(rest) >= b.minIndent)) {
+      b.lines.push(line);
+      return true;
+    }
+    const src = t.raw.slice(t.parseFrom.offset, t.consumed);
+    const block = codeBlockAt(src, b.startLine - t.parseFrom.line);
+    if (block && block.end + t.parseFrom.line > lineNo) {
+      b.lines.push(line);
+      return true;
+    }
+    this.endIndented(t, block, out);
+    return false;
+  }
+
+  /** The held indented block is over: show it as written if short, else withhold it; release the blank lines after it. */
+  private endIndented(t: TextState, block: { content: string; end: number } | undefined, out: StreamEvent[]): void {
+    const b = t.indented!;
+    t.indented = null;
+    const count = block ? Math.max(1, Math.min(b.lines.length, block.end + t.parseFrom.line - b.startLine)) : b.lines.length;
+    const code = block?.content ?? b.lines.join('');
+    const after = b.lines.slice(count).join('');
+    const lines = countLines(code);
+    if (lines <= this.options.maxLines) {
+      this.emitText(t, b.lines.join(''), out);
+    } else {
+      const id = `${t.segments[0].id}~w${++t.withheldCount}`;
+      this.vault.set(id, { code: code.replace(/\r?\n$/, ''), language: '' });
+      out.push({ kind: 'withheld', id, language: '', lines, limit: this.options.maxLines });
+      t.segments.push({ id: `${t.segments[0].id}~${t.segments.length + 1}`, text: '' });
+      this.emitText(t, after, out);
+    }
+    // What follows the block: a blank line before it lets another indented block start.
+    t.afterBlank = after !== '';
+    t.codeMayStart = after !== '';
   }
 
   /** The fence ended (closing line, or the end of the text): release it, or withhold it. */
@@ -222,6 +391,9 @@ export class HintGuard {
 
   /** No more text for this item: an unfinished line is released, an unterminated fence is judged as it stands. */
   private endText(t: TextState, out: StreamEvent[]): void {
+    // A last line without its newline that continues or may start an indented block: judged as a complete line.
+    if (t.line && !t.fence && !t.plain && (t.indented || this.mayStartIndented(t, t.line))) this.completeLine(t, out);
+    if (t.indented) this.endIndented(t, codeBlockAt(t.raw.slice(t.parseFrom.offset, t.consumed), t.indented.startLine - t.parseFrom.line), out);
     if (t.line) {
       const line = t.line;
       const released = t.released;

@@ -45,14 +45,18 @@ export class ChatWebview implements vscode.Disposable {
   ) {
     webview.html = renderWebviewHtml(webview, deps.extensionUri, { title, lang: vscode.env.language });
     this.follow(slot.session);
+    // A chat that is shown starts its local Python now (Pyodide's cold start hidden while the learner types).
+    slot.session.prewarm();
     this.disposables.push(
       webview.onDidReceiveMessage((m) => this.receive(m)),
       slot.onDidSwitch((session) => {
         this.follow(session);
+        session.prewarm();
         if (this.ready) this.sendSnapshot();
       }),
       ...(deps.tutor ? [deps.tutor.onDidChange(() => this.ready && this.sendTutor())] : []),
       vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('codeTutor')) this.session.prewarm(); // switched to a local interpreter
         if (this.ready && e.affectsConfiguration('codeTutor')) this.post({ type: 'settings', settings: viewSettings() });
       }),
     );
@@ -65,6 +69,7 @@ export class ChatWebview implements vscode.Disposable {
   private follow(session: ChatSession): void {
     this.sessionSubscription?.dispose();
     this.sessionSubscription = session.onDidChange((c) => {
+      if (c.type === 'reset') session.prewarm(); // New Chat in the same session: a fresh namespace, started again
       if (!this.ready) return;
       if (c.type === 'reset' || c.type === 'changed') this.sendSnapshot();
       else if (c.type === 'mode') this.sendTutor();

@@ -17,6 +17,8 @@ export function uiStrings(): UiStrings {
     running: t('running'),
     done: t('done'),
     failed: t('failed'),
+    // The badge of a code block the learner stopped (lower case, like the other badges).
+    codeStopped: t('stopped'),
     stopped: t('Stopped. What arrived before you stopped is kept.'),
     incomplete: t('The answer is incomplete.'),
     you: t('You'),
@@ -56,6 +58,8 @@ export function uiStrings(): UiStrings {
     interpreterPython: t('code runs in your Python, after you agree'),
     interpreterOff: t('no code runs'),
     withheldTitle: t('Code withheld: {0} lines of {1}'),
+    // A block without a language (an indented code block, a fence without an info string).
+    withheldTitlePlain: t('Code withheld: {0} lines'),
     withheldWhy: t('{0} shows at most {1} lines of code at a time, so that you can work out the solution yourself.'),
     withheldCode: t('The code of this run is withheld ({0} lines); its output is shown below.'),
     showCodeAnyway: t('Show the code anyway'),

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { benchChats } from './chats';
 import { benchEndToEnd } from './endToEnd';
-import { benchInterpreter } from './interpreter';
+import { benchFirstCell, benchInterpreter } from './interpreter';
 import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
 import { measureReliability, writeReliability } from './reliability';
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   const e2e = await benchEndToEnd(20);
   await benchChats(gc);
   await benchInterpreter();
+  await benchFirstCell();
   const reliability = await measureReliability();
   writeReliability(reliability);
 

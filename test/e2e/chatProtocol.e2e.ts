@@ -143,7 +143,11 @@ test('chat protocol: code streams in and runs locally in Pyodide, keeps its stat
     await chat.locator('#stop').click();
     await waitForTurn(chat, 4, 'cancelled', 20_000);
     await chat.locator('.turn').nth(3).locator('.run-stopped').waitFor({ state: 'visible', timeout: 10_000 });
-    assert.notEqual(await codeStatusOf(chat, 4), 'running', 'the code block no longer says it is running');
+    assert.equal(await codeStatusOf(chat, 4), 'stopped', 'the code block no longer says it is running, and says it was stopped');
+    // What a person reads on the badge: "stopped", not "failed" (Stop is not an error).
+    const badge = chat.locator('.turn').nth(3).locator('.code-block .code-status').first();
+    assert.equal((await badge.textContent())?.trim(), 'stopped');
+    assert.ok(await badge.isVisible(), 'the badge is in view');
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(chatRequests(server).length, requestsBeforeStop, 'a stopped turn asks the model nothing more');
     // Give the chat the whole side bar (collapse History), as a person reading a long chat would.

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { SAMPLE_WORKSPACE } from './harness';
-import { SOLUTION_CODE, SOLUTION_LOGS } from '../fake/tutorScenarios';
+import { LIST_CONTINUATION, SOLUTION_CODE, SOLUTION_LOGS } from '../fake/tutorScenarios';
 import { assert, ask, openSidebar, responsesRequests, waitForTurn, withTutor } from './support';
 
 const solutionLines = SOLUTION_CODE.split('\n').filter((l) => l.trim().length >= 12).map((l) => l.trim());
@@ -72,6 +72,18 @@ test('hint mode set by the course: the solution never reaches the screen, reveal
       const after = await root.evaluate((el) => el.textContent ?? '');
       for (const line of solutionLines) assert.ok(!after.includes(line), `after the run: ${line}`);
       await vs.screenshot('hint-withheld');
+
+      // The same solution as an INDENTED code block: withheld too; a list item's indented paragraph is not code.
+      await ask(chat, '[scenario:solution-indented][delay:10] And without a fence?');
+      await waitForTurn(chat, 2, 'completed');
+      const second = chat.locator('.turn').nth(1);
+      const secondText = await second.evaluate((el) => el.textContent ?? '');
+      for (const line of solutionLines) assert.ok(!secondText.includes(line), `indented: a solution line reached the webview: ${line}`);
+      assert.equal(await second.locator('.withheld .withheld-notice').count(), 1, 'one placeholder for the indented block');
+      assert.match(await second.locator('.withheld .withheld-notice').innerText(), /Code withheld: 15 lines\b/);
+      for (const line of LIST_CONTINUATION) assert.ok(secondText.includes(line), `the list item's paragraph is shown: ${line}`);
+      await second.locator('.withheld').scrollIntoViewIfNeeded();
+      await vs.screenshot('hint-withheld-indented');
 
       // The request's instructions carried the mode and the course rules.
       const instructions = (responsesRequests(server)[0].body as { instructions: string }).instructions;

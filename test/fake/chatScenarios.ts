@@ -33,6 +33,11 @@ export const CHAT_SCENARIOS: readonly ChatScenarioInfo[] = [
   { name: 'chat:whole-args', description: 'the whole arguments string in one chunk' },
   { name: 'chat:deepseek', description: 'reasoning_content deltas; the follow-up is refused (400) unless the tool turn carries reasoning_content back' },
   { name: 'chat:think', description: '<think>…</think> at the start of the content, split across chunks' },
+  {
+    name: 'chat:think-unopened',
+    description: 'reasoning at the start of the content with no <think>, ended by a </think> split across chunks, then the answer (an R1 distill whose template opened the tag)',
+  },
+  { name: 'chat:think-close-only', description: 'a `reasoning` field, then content that starts with a stray </think> before the answer' },
   { name: 'chat:reasoning', description: 'a `reasoning` field (OpenRouter/Ollama style), then the answer' },
   { name: 'chat:length', description: 'text, then finish_reason length' },
   { name: 'chat:content-filter', description: 'text, then finish_reason content_filter' },
@@ -319,6 +324,15 @@ export function planChat(name: string, ctx: ChatContext): ChatPlan {
     case 'chat:think':
       b.open();
       for (const piece of ['<th', 'ink>\nThe learner', ' wants a list.\n</thi', 'nk>\n\n', 'A list holds ', 'items in order.']) b.chunk({ content: piece });
+      return { events: b.close('stop') };
+    case 'chat:think-unopened':
+      b.open();
+      for (const piece of ['Okay, the learner', ' asks about lists.\n', '</th', 'ink>\n', '\nA list holds ', 'items in order.']) b.chunk({ content: piece });
+      return { events: b.close('stop') };
+    case 'chat:think-close-only':
+      b.open();
+      for (const piece of tokenize('Think about lists first.')) b.chunk({ content: '', reasoning: piece });
+      for (const piece of ['\n</think', '>\n\n', 'Lists keep order.']) b.chunk({ content: piece });
       return { events: b.close('stop') };
     case 'chat:reasoning':
       b.open();

@@ -91,6 +91,7 @@ const BUILT_IN: readonly ScenarioInfo[] = [
   { name: 'assistants:slow', kind: 'assistants', description: 'assistants:tutor, longer, 250 ms between events', delayMs: SLOW_DELAY_MS },
   { name: 'solution', kind: 'responses', description: 'ignores hint mode: a complete 15-line solution in a fence, then run by the interpreter' },
   { name: 'assistants:solution', kind: 'assistants', description: 'solution, as an Assistants run' },
+  { name: 'solution-indented', kind: 'responses', description: 'ignores hint mode: the 15-line solution as an indented code block, then a list item with an indented paragraph' },
 ];
 
 /** Every scenario name, the recorded Responses streams included (`fixture:<file name without .chunks.txt>`). */

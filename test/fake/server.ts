@@ -34,7 +34,7 @@ import {
   type ResponsesContext,
   type ResponsesPlan,
 } from './responsesScenarios';
-import { runSolution, solutionScenario } from './tutorScenarios';
+import { runSolution, solutionIndentedScenario, solutionScenario } from './tutorScenarios';
 import {
   DEFAULT_DELAY_MS,
   FAILURES,
@@ -819,6 +819,8 @@ class FakeServerImpl {
         return completedOnlyScenario(ctx);
       case 'solution':
         return solutionScenario(ctx);
+      case 'solution-indented':
+        return solutionIndentedScenario(ctx);
       default:
         return tutorScenarioPlan(chosen.name, ctx) ?? fail(400, `fake server: scenario "${chosen.name}" has no Responses plan`, 'invalid_request_error', 'unknown_scenario');
     }

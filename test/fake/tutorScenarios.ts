@@ -32,6 +32,25 @@ export const SOLUTION_LOGS = '[2, 3, 5, 7, 11, 13, 17, 19, 23, 29]\n';
 
 export const SOLUTION_TEXT = `${SOLUTION_INTRO}\n\n\`\`\`python\n${SOLUTION_CODE}\`\`\`\n\n${SOLUTION_OUTRO}`;
 
+/** A list item's second paragraph, indented four spaces: content of the item, not code (CommonMark). Five lines. */
+export const LIST_CONTINUATION = [
+  'Then check the small cases first, one by one.',
+  'Keep going until the square root of the number.',
+  'Stop at the first divisor you find.',
+  'Say prime when none of them divides it.',
+  'That is the whole idea, in words.',
+];
+
+/** The same solution as an INDENTED code block (four spaces, after a blank line), then a list with an indented paragraph. */
+export const SOLUTION_INDENTED_TEXT =
+  `${SOLUTION_INTRO}\n\n${SOLUTION_CODE.trimEnd().split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n')}\n\n` +
+  `Steps:\n\n- Read the number.\n\n${LIST_CONTINUATION.map((l) => `    ${l}`).join('\n')}\n\n- Test it.\n\n${SOLUTION_OUTRO}`;
+
+/** Responses: the indented solution in the text, nothing run. */
+export function solutionIndentedScenario(ctx: ResponsesContext): ResponsesPlan {
+  return new ResponseBuilder(ctx.body).start().message(SOLUTION_INDENTED_TEXT).complete();
+}
+
 /** Responses: the solution in the text, then run by the interpreter, then one more sentence. */
 export function solutionScenario(ctx: ResponsesContext): ResponsesPlan {
   return new ResponseBuilder(ctx.body)

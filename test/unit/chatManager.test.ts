@@ -13,6 +13,7 @@ import type { ChatManager as ChatManagerType } from '../../src/chat/chatManager'
 import type { RunSetup } from '../../src/chat/chatSession';
 import { ChatStore } from '../../src/chat/chatStore';
 import { createProvider } from '../../src/engine/createProvider';
+import { PyodideInterpreter } from '../../src/engine/interpreter/pyodide/pyodideInterpreter';
 import { type FakeServer, startFakeServer } from '../fake/server';
 import { MemoryMemento, installVscodeApi, memoryLog } from '../fake/vscodeApi';
 
@@ -259,4 +260,57 @@ test('a question asked in a given mode (Review My Code) runs in that mode: revie
   assert.doesNotMatch(String((plain?.body as { instructions?: string }).instructions), /Mode: REVIEW/);
   assert.ok(!s.snapshot().turns[1].run.items.some((i) => i.type === 'withheld'), 'explain mode withholds nothing');
   m.dispose();
+});
+
+test('a chat whose code runs in Pyodide starts its interpreter when it is shown; the first question uses that one; hosted chats start none', async () => {
+  const made: PyodideInterpreter[] = [];
+  let mode: 'hosted' | 'local' | 'off' = 'local';
+  let runtime: 'pyodide' | 'python' = 'pyodide';
+  const local: RunSetup = {
+    ...setup(),
+    provider: async () => createProvider({ protocol: 'chat', apiKey: key, baseUrl: server.url, model: 'qwen2.5-coder:7b' }),
+    interpreter: {
+      mode: () => mode,
+      warmOnOpen: () => runtime === 'pyodide',
+      create: () => {
+        const py = new PyodideInterpreter();
+        made.push(py);
+        void py.warm().catch(() => undefined); // what createLocalInterpreter does
+        return py;
+      },
+    },
+  };
+  const m = new ChatManager(new ChatStore(newDir()), local, new MemoryMemento() as never);
+  await m.init();
+  try {
+    const s = m.sidebar.session;
+    assert.equal(made.length, 0, 'nothing starts before a chat is shown');
+    s.prewarm();
+    s.prewarm();
+    assert.equal(made.length, 1, 'shown: one interpreter, started once');
+    await made[0].warm(); // ready before the question: the learner was still typing
+    const done = finished(m);
+    assert.equal(await s.ask({ text: 'squares [scenario:chat:tutor]' }), true);
+    await done;
+    assert.equal(made.length, 1, 'the first question used the interpreter started when the chat was shown');
+    const code = s.snapshot().turns[0].run.items.find((i) => i.type === 'code');
+    assert.ok(code?.type === 'code' && code.runtime === 'pyodide' && code.status === 'done', JSON.stringify(code));
+    assert.match(code.outputs.map((o) => (o.type === 'logs' ? o.text : '')).join(''), /sum: 55/);
+
+    // New Chat in the same session: a fresh namespace, started again when shown.
+    s.reset();
+    s.prewarm();
+    assert.equal(made.length, 2);
+    // Hosted interpreter, no interpreter, or the learner's own Python (it starts per cell): nothing to start.
+    const other = m.newChat(m.panel);
+    for (const [md, rt] of [['hosted', 'pyodide'], ['off', 'pyodide'], ['local', 'python']] as const) {
+      mode = md;
+      runtime = rt;
+      other.prewarm();
+    }
+    assert.equal(made.length, 2);
+  } finally {
+    m.dispose();
+    for (const py of made) py.dispose();
+  }
 });

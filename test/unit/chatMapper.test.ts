@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import type { MapperEvent, RequiresActionEvent } from '../../src/engine/mapperEvents';
 import { ChatMapper, codeOfArguments, type ChatMapperOptions } from '../../src/engine/providers/chat/chatMapper';
-import { ThinkSplitter } from '../../src/engine/providers/chat/thinkTags';
+import { opensWithReasoning, ThinkSplitter } from '../../src/engine/providers/chat/thinkTags';
 import { SseDecoder, encodeSse } from '../../src/engine/sse';
 import type { StreamEvent } from '../../src/shared/events';
 import { reduceAll, toTranscriptJson } from '../../src/shared/transcript';
@@ -379,6 +379,68 @@ describe('ChatMapper: reasoning is a thinking block, never the answer', () => {
         assert.ok(m.role === 'assistant' && m.content === 'Use `a <think> b` and </think> as text.' && m.reasoning_content === undefined);
       }
     }
+  });
+
+  it('a stray </think> (no <think>) from a model whose template opens the reasoning, cut at every position: reasoning apart, never a text delta', () => {
+    const content = 'The user wants x < y.\n</think>\n\nUse `a <think> b` and </think> as text.';
+    for (const model of ['deepseek-r1:7b', 'deepseek-ai/DeepSeek-R1-Distill-Qwen-7B', 'qwq:32b', 'Qwen/Qwen3-30B-A3B-Thinking-2507']) {
+      for (let k = 0; k <= content.length; k++) {
+        for (let j = k; j <= content.length; j += 5) {
+          const parts = [content.slice(0, k), content.slice(k, j), content.slice(j)].filter((p) => p !== '');
+          const { events } = mapAll([...parts.map((p) => chunk({ content: p })), chunk({}, 'stop')], { model });
+          assert.deepEqual(
+            toTranscriptJson(reduceAll(streamEvents(events))).items,
+            [
+              { type: 'thinking', text: 'The user wants x < y.\n' },
+              { type: 'text', text: 'Use `a <think> b` and </think> as text.' },
+            ],
+            `${model} cut at ${k}/${j}`,
+          );
+          const shown = events.flatMap((e) => (e.kind === 'text.delta' ? [e.delta] : [])).join('');
+          assert.equal(shown, 'Use `a <think> b` and </think> as text.', `${model} cut at ${k}/${j}: no reasoning in a text delta`);
+        }
+      }
+    }
+  });
+
+  it('the stray </think> rule: the served model counts; an opening <think> still works; an answer without </think> is not lost; other models keep text as text', () => {
+    for (const m of ['deepseek-r1:7b', 'DeepSeek-R1-Distill-Qwen-7B', 'bartowski/DeepSeek-R1-Distill-Llama-8B-GGUF', 'qwq:32b', 'Qwen/QwQ-32B', 'qwen3-30b-a3b-thinking-2507']) {
+      assert.ok(opensWithReasoning(m), m);
+    }
+    for (const m of ['gpt-4o', 'qwen2.5-coder:7b', 'qwen3:8b', 'deepseek-chat', 'deepseek-reasoner', 'anthropic/claude-3.7-sonnet:thinking', 'r1', undefined]) {
+      assert.ok(!opensWithReasoning(m), String(m));
+    }
+    // The server names the model (an alias was asked for).
+    const served = mapAll([chunk({ content: 'hmm' }, null, { model: 'deepseek-r1-distill-llama-8b' }), chunk({ content: '</think>ok' }), chunk({}, 'stop')], { model: 'tutor' });
+    assert.deepEqual(toTranscriptJson(reduceAll(streamEvents(served.events))).items, [
+      { type: 'thinking', text: 'hmm' },
+      { type: 'text', text: 'ok' },
+    ]);
+    const opened = mapAll([chunk({ content: '<think>a</think>b' }), chunk({}, 'stop')], { model: 'qwq' });
+    assert.deepEqual(toTranscriptJson(reduceAll(streamEvents(opened.events))).items, [
+      { type: 'thinking', text: 'a' },
+      { type: 'text', text: 'b' },
+    ]);
+    // No </think> ever came: it was the answer after all, and it is given as the answer.
+    const never = mapAll([chunk({ content: 'Just an answer.' }), chunk({}, 'stop')], { model: 'deepseek-r1:1.5b' });
+    const items = toTranscriptJson(reduceAll(streamEvents(never.events))).items;
+    assert.deepEqual(items.at(-1), { type: 'text', text: 'Just an answer.' });
+    assert.ok(never.mapper.assistantMessage().content === 'Just an answer.');
+    // A `reasoning` field means the server separates reasoning: the content is the answer from its first character.
+    const field = mapAll([chunk({ reasoning: 'r' }), chunk({ content: 'Answer.' }), chunk({}, 'stop')], { model: 'deepseek-r1:7b' });
+    assert.deepEqual(toTranscriptJson(reduceAll(streamEvents(field.events))).items, [
+      { type: 'thinking', text: 'r' },
+      { type: 'text', text: 'Answer.' },
+    ]);
+    // Any model: a stray </think> before any answer text is dropped with its blank lines.
+    const lead = new ThinkSplitter();
+    assert.deepEqual([...lead.push('\n</thi'), ...lead.push('nk>\n\nAnswer'), ...lead.end()], [{ kind: 'text', text: 'Answer' }]);
+    // A model not known to open its reasoning: text already shown stays the answer, tag and all.
+    const other = new ThinkSplitter();
+    assert.deepEqual([...other.push('Hmm.\n</think>\n'), ...other.push('Answer'), ...other.end()], [
+      { kind: 'text', text: 'Hmm.\n</think>\n' },
+      { kind: 'text', text: 'Answer' },
+    ]);
   });
 
   it('an unclosed <think> stays reasoning; text that only starts like a tag is text', () => {

@@ -51,8 +51,17 @@ interface Outcome {
   requests: Json[];
 }
 
-async function ask(text: string, opts: Partial<RunRequest> & { historyTokens?: number; maxToolRounds?: number; apiKey?: string; stopWhen?: (e: StreamEvent) => boolean } = {}): Promise<Outcome> {
-  const provider = new ChatProvider({ apiKey: opts.apiKey ?? 'sk-test-key-123456', baseUrl: server.url, model: 'qwen2.5-coder:7b', historyTokens: opts.historyTokens, maxToolRounds: opts.maxToolRounds });
+async function ask(
+  text: string,
+  opts: Partial<RunRequest> & { historyTokens?: number; maxToolRounds?: number; apiKey?: string; model?: string; stopWhen?: (e: StreamEvent) => boolean } = {},
+): Promise<Outcome> {
+  const provider = new ChatProvider({
+    apiKey: opts.apiKey ?? 'sk-test-key-123456',
+    baseUrl: server.url,
+    model: opts.model ?? 'qwen2.5-coder:7b',
+    historyTokens: opts.historyTokens,
+    maxToolRounds: opts.maxToolRounds,
+  });
   let conversation: ConversationRef | undefined;
   const events: StreamEvent[] = [];
   const before = server.requests.length;
@@ -234,6 +243,35 @@ describe('chat provider: reasoning, notices and finish reasons', () => {
     }
   });
 
+  it('a stray </think> without <think> (R1 distills whose template opened the tag): the text before it is thinking, never the answer', async () => {
+    const { t, events, requests, conversation } = await ask('lists [scenario:chat:think-unopened]', { localInterpreter: shared(), model: 'deepseek-r1:7b' });
+    assert.equal(requests[0].model, 'deepseek-r1:7b');
+    assert.equal(t.status, 'completed', JSON.stringify(t.error));
+    assert.deepEqual(toTranscriptJson(t).items, [
+      { type: 'thinking', text: 'Okay, the learner asks about lists.\n' },
+      { type: 'text', text: 'A list holds items in order.' },
+    ]);
+    // Never shown as the answer, not even for a moment: no text delta carries any of the reasoning or the tag.
+    const shown = events.flatMap((e) => (e.kind === 'text.delta' ? [e.delta] : [])).join('');
+    assert.equal(shown, 'A list holds items in order.');
+    // And the reasoning is not sent back as what the assistant said.
+    assert.deepEqual(
+      conversation?.messages?.filter((m) => m.role === 'assistant').map((m) => m.content),
+      ['A list holds items in order.'],
+    );
+  });
+
+  it('a stray </think> at the start of the content after a `reasoning` field is dropped; a model not known to open its reasoning keeps its answer whole', async () => {
+    const closeOnly = await ask('lists [scenario:chat:think-close-only]', { localInterpreter: shared(), model: 'deepseek-r1:7b' });
+    assert.deepEqual(toTranscriptJson(closeOnly.t).items, [
+      { type: 'thinking', text: 'Think about lists first.' },
+      { type: 'text', text: 'Lists keep order.' },
+    ]);
+    // The safe side of the rule: the text was already the answer when `</think>` came, so it stays the answer.
+    const unknown = await ask('lists [scenario:chat:think-unopened]', { localInterpreter: shared(), model: 'qwen2.5-coder:7b' });
+    assert.deepEqual(toTranscriptJson(unknown.t).items, [{ type: 'text', text: 'Okay, the learner asks about lists.\n</think>\n\nA list holds items in order.' }]);
+  });
+
   it('length and content_filter end the run incomplete, with the reason', async () => {
     const cut = await ask('x [scenario:chat:length]', { localInterpreter: shared() });
     assert.equal(cut.t.status, 'incomplete');
@@ -273,15 +311,19 @@ describe('chat provider: reasoning, notices and finish reasons', () => {
     assert.ok(!t.error?.message.includes('sk-test-key-123456'));
   });
 
-  it('Stop while the code runs: the process is stopped, the run ends cancelled, what was said is kept', async () => {
+  it('Stop while the code runs: the process is stopped, the cell and the run end stopped (not failed), what was said is kept', async () => {
     const py = interpreter();
-    const { t, conversation } = await ask('slow [scenario:chat:slow] [delay:2]', {
+    const { t, events, conversation } = await ask('slow [scenario:chat:slow] [delay:2]', {
       localInterpreter: py,
       stopWhen: (e) => e.kind === 'code.output' && e.output.type === 'logs' && e.output.text.includes('3'),
     });
     assert.equal(t.status, 'cancelled');
     const [code] = codeItems(t);
-    assert.equal(code.status, 'failed');
+    assert.equal(code.status, 'stopped');
+    // The cell itself reports it was stopped (the interpreter returned `cancelled`), before the run ends.
+    const settled = events.filter((e) => e.kind === 'code.status' && e.id === code.id).map((e) => (e.kind === 'code.status' ? e.status : ''));
+    assert.deepEqual(settled, ['running', 'stopped']);
+    assert.equal(events.at(-1)?.kind, 'run.finished');
     assert.match(logsOf(code), /^0\n/);
     assert.ok(!logsOf(code).includes('99'), 'the loop did not run to its end');
     // The question and the text so far are kept; no tool call without its result.

@@ -221,3 +221,83 @@ test('a reveal is recorded in the transcript, even after the run finished', () =
   // An unknown id changes nothing.
   assert.equal(reduceAll([{ kind: 'withheld.revealed', id: 'nope', code: 'x' }], t), t);
 });
+
+// ------------------------------------------------------------------ indented code blocks (CommonMark, by markdown-it)
+
+const indent = (prefix: string): string => solutionLines.map((l) => (l === '' ? '' : prefix + l)).join('\n');
+
+test('an indented solution (four spaces, or a tab) is withheld like a fenced one, at every split point', () => {
+  for (const prefix of ['    ', '\t']) {
+    const text = `${SOLUTION_INTRO}\n\n${indent(prefix)}\n\n${SOLUTION_OUTRO}`;
+    const { out, guard, t } = run(textEvents('m', text, []));
+    assertNoSolution(out, JSON.stringify(prefix));
+    const expected = toTranscriptJson(t);
+    assert.deepEqual(expected.items, [
+      { type: 'text', text: `${SOLUTION_INTRO}\n\n` },
+      { type: 'withheld', language: '', lines: 15 },
+      { type: 'text', text: `\n${SOLUTION_OUTRO}` },
+    ]);
+    // What markdown-it takes as the block's code: the indentation of the block removed, the code's own kept.
+    assert.equal(guard.withheldCode('m~w1'), SOLUTION_CODE.trimEnd());
+    for (let i = 1; i < text.length; i += prefix === '\t' ? 1 : 3) {
+      const split = run(textEvents('m', text, [i]));
+      assertNoSolution(split.out, `${JSON.stringify(prefix)} split at ${i}`);
+      assert.deepEqual(toTranscriptJson(split.t), expected, `${JSON.stringify(prefix)} split at ${i}`);
+    }
+    // Byte by byte, with no text.done (the stream ends on run.finished).
+    const bytes = run(textEvents('m', text, [...Array(text.length).keys()]).filter((e) => e.kind !== 'text.done'));
+    assertNoSolution(bytes.out, `${JSON.stringify(prefix)} byte by byte`);
+    assert.deepEqual(toTranscriptJson(bytes.t), expected);
+  }
+});
+
+test('indented code where CommonMark has it: after a heading, in a list item, in a block quote, at the end of the text', () => {
+  for (const [name, text] of [
+    ['heading', `# Primes\n${indent('    ')}\nTry it.`],
+    ['list item', `1. Write the function:\n\n${indent('       ')}\n\n2. Test it.`],
+    ['block quote', `> Like this:\n>\n${solutionLines.map((l) => `>     ${l}`).join('\n')}\n\nTry it.`],
+    ['end of text', `Like this:\n\n${indent('    ')}`],
+  ]) {
+    const { out, t } = run(textEvents('m', text, [7, 40]));
+    assertNoSolution(out, name);
+    assert.deepEqual(
+      toTranscriptJson(t).items.filter((i) => i.type === 'withheld'),
+      [{ type: 'withheld', language: '', lines: 15 }],
+      name,
+    );
+  }
+});
+
+test('indented text that is not a code block by CommonMark is not withheld: list item paragraphs, a paragraph continued', () => {
+  // A list item's second paragraph, indented four spaces under "- ": content of the item (markdown-it: paragraph).
+  const listText = ['- First, think about the divisors of n.', '', ...Array.from({ length: 8 }, (_, i) => `    Line ${i} of the same step, still prose.`), '', '- Then test small numbers.'].join('\n');
+  // Indented lines right after a paragraph line: an indented block cannot interrupt a paragraph (lazy continuation).
+  const paraText = ['The idea, in words:', ...Array.from({ length: 8 }, (_, i) => `    step ${i}: keep dividing`), '', 'Done.'].join('\n');
+  // Nested list items indented four spaces.
+  const nested = ['- Outer', '', ...Array.from({ length: 6 }, (_, i) => `    - inner ${i}`), '', 'End.'].join('\n');
+  for (const [name, text] of [
+    ['list paragraph', listText],
+    ['paragraph continuation', paraText],
+    ['nested list', nested],
+  ]) {
+    for (const cuts of [[], [5, 45, 90], [...Array(text.length).keys()]]) {
+      const { t } = run(textEvents('m', text, cuts));
+      assert.deepEqual(toTranscriptJson(t).items, [{ type: 'text', text }], `${name}, ${cuts.length} cuts`);
+    }
+  }
+});
+
+test('a short indented block is shown as written; the limit counts its lines; list content streams on', () => {
+  const short = `See:\n\n    x = 1\n    print(x)\n\nThat prints 1.`;
+  assert.deepEqual(toTranscriptJson(run(textEvents('m', short, [8, 14])).t).items, [{ type: 'text', text: short }]);
+  const block = (n: number) => `Code:\n\n${solutionLines.slice(0, n).map((l) => `    ${l}`).join('\n')}\n\nEnd.`;
+  assert.deepEqual(toTranscriptJson(run(textEvents('m', block(4), []), 4).t).items.map((i) => i.type), ['text']);
+  assert.deepEqual(toTranscriptJson(run(textEvents('m', block(5), []), 4).t).items.map((i) => i.type), ['text', 'withheld', 'text']);
+  // Only a line that may start an indented block waits for its newline; other text is released at once.
+  const guard = new HintGuard({ maxLines: 4 });
+  const released = (delta: string) => emittedTexts(guard.push({ kind: 'text.delta', id: 'm', delta })).join('');
+  assert.equal(released('Intro\n    lazy'), 'Intro\n    lazy', 'indented text continuing a paragraph is not held');
+  assert.equal(released('\n\n    x = '), '\n\n', 'after a blank line, an indented line waits');
+  assert.equal(released('1\nok'), '', 'the block waits until a line ends it');
+  assert.equal(released('\n'), '    x = 1\nok\n');
+});

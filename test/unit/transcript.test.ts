@@ -62,8 +62,22 @@ test('nothing changes after run.finished, and one finish settles blocks still ru
   assert.equal(t.items.length, 2);
   const code = t.items[1];
   assert.ok(code.type === 'code');
-  assert.equal(code.status, 'failed', 'a block that was running when the run stopped is not left spinning');
+  assert.equal(code.status, 'stopped', 'a block that was running when the learner stopped the run is not left spinning, and did not fail');
   assert.equal(code.code, 'print(1+1)', 'what arrived is kept');
+});
+
+test('a run that fails (not stopped) settles the blocks still running as failed; a finished block keeps its status', () => {
+  const failed = reduceAll([...run.slice(0, 9), { kind: 'run.finished', status: 'failed', error: { kind: 'network', message: 'connection reset' } }]);
+  const code = failed.items[1];
+  assert.ok(code.type === 'code');
+  assert.equal(code.status, 'failed');
+  const done = reduceAll([
+    { kind: 'code.started', id: 'c', language: 'python' },
+    { kind: 'code.status', id: 'c', status: 'done' },
+    { kind: 'run.finished', status: 'cancelled' },
+  ]);
+  assert.ok(done.items[0].type === 'code');
+  assert.equal(done.items[0].status, 'done', 'Stop after a cell finished does not relabel it');
 });
 
 test('a failed run keeps its error and partial items', () => {

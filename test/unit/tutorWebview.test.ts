@@ -28,6 +28,7 @@ const strings = {
   modeReview: 'Review mode',
   modeSetByCourse: '{0}, set by your course',
   withheldTitle: 'Code withheld: {0} lines of {1}',
+  withheldTitlePlain: 'Code withheld: {0} lines',
   withheldWhy: '{0} shows at most {1} lines',
   withheldCode: 'Code of this run withheld ({0} lines)',
   modelInUse: '{0} · {1} · {2}',
@@ -151,6 +152,20 @@ describe('webview: withheld code', () => {
     h.events('t1', [{ kind: 'withheld.revealed', id: 'ci', code: SOLUTION_CODE }]);
     assert.equal((block.querySelector('pre.code-pre') as unknown as HTMLElement).hidden, false);
     assert.equal((insert.closest('.code-actions') as unknown as HTMLElement).hidden, true, 'still no Insert once revealed');
+  });
+});
+
+describe('webview: withheld code without a language', () => {
+  it('an indented block (no language) is titled by its lines alone, never "of ?"', () => {
+    const h = harness();
+    h.tutor();
+    h.start('t1');
+    h.events('t1', [
+      { kind: 'text.delta', id: 'm', delta: 'Like this:\n\n' },
+      { kind: 'withheld', id: 'm~w1', language: '', lines: 9, limit: 4 },
+      { kind: 'text.delta', id: 'm~2', delta: 'Try it.' },
+    ]);
+    assert.equal(h.doc.querySelector('.withheld .withheld-title')?.textContent, 'Code withheld: 9 lines');
   });
 });
 

@@ -328,6 +328,39 @@ describe('webview: typewriter', () => {
 });
 
 describe('webview: interpreter code blocks', () => {
+  it('a cell the learner stopped shows the badge "stopped", not "failed"; a cell that failed still says failed', () => {
+    const h = harness({ typewriter: false });
+    h.snapshot([]);
+    h.start('t1');
+    h.event('t1', { kind: 'code.started', id: 'ok', language: 'python', runtime: 'pyodide' });
+    h.event('t1', { kind: 'code.done', id: 'ok', code: 'print(1)' });
+    h.event('t1', { kind: 'code.status', id: 'ok', status: 'failed' });
+    h.event('t1', { kind: 'code.started', id: 'loop', language: 'python', runtime: 'pyodide' });
+    h.event('t1', { kind: 'code.done', id: 'loop', code: 'while True: pass' });
+    h.event('t1', { kind: 'code.status', id: 'loop', status: 'running' });
+    h.frame();
+    const badge = (id: string) => h.$(`.code-block[data-item-id="${id}"] .code-status`)!;
+    assert.equal(badge('loop').textContent, strings.running);
+    // Stop: the cell reports it was stopped, then the run ends cancelled.
+    h.event('t1', { kind: 'code.status', id: 'loop', status: 'stopped' });
+    h.event('t1', { kind: 'run.finished', status: 'cancelled' });
+    h.frame();
+    assert.equal(badge('loop').getAttribute('data-status'), 'stopped');
+    assert.equal(badge('loop').textContent, strings.codeStopped);
+    assert.notEqual(badge('loop').textContent, strings.failed);
+    assert.equal(badge('ok').getAttribute('data-status'), 'failed');
+    assert.equal(badge('ok').textContent, strings.failed);
+
+    // A cell still running when the run is cancelled (no status of its own, e.g. a hosted interpreter) is stopped too.
+    h.start('t2');
+    h.event('t2', { kind: 'code.started', id: 'h1', language: 'python' });
+    h.event('t2', { kind: 'code.status', id: 'h1', status: 'running' });
+    h.event('t2', { kind: 'run.finished', status: 'cancelled' });
+    h.frame();
+    assert.equal(badge('h1').getAttribute('data-status'), 'stopped');
+    assert.equal(badge('h1').textContent, strings.codeStopped);
+  });
+
   it('highlights finished lines once each while streaming, the whole block once at the end', () => {
     const h = harness({ typewriter: false });
     h.snapshot([]);

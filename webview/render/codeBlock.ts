@@ -155,7 +155,7 @@ export class CodeView {
     else more = this.code.update(item.code);
     if (this.status.dataset.status !== item.status) {
       this.status.dataset.status = item.status;
-      this.status.textContent = this.ctx.strings()[item.status];
+      this.status.textContent = this.ctx.strings()[item.status === 'stopped' ? 'codeStopped' : item.status];
       this.el.dataset.status = item.status;
     }
     this.actions.setDisabled(!final || item.code === '' || item.withheld !== undefined);

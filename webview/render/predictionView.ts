@@ -102,7 +102,7 @@ export class PredictionView {
     this.block.classList.remove(pendingClass);
     this.ask.hidden = true;
     this.after.hidden = false;
-    const finished = this.item.status === 'done' || this.item.status === 'failed' || this.runStatus !== 'in_progress';
+    const finished = this.item.status === 'done' || this.item.status === 'failed' || this.item.status === 'stopped' || this.runStatus !== 'in_progress';
     const printed = printedText(this.item.outputs);
     const match = r.text !== null && sameOutput(r.text, printed);
     const state = r.text === null ? 'skipped' : !finished ? 'waiting' : match ? 'match' : 'nomatch';

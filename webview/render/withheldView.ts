@@ -55,7 +55,8 @@ export class WithheldNotice {
   update(info: WithheldInfo, language: string): void {
     const s = this.ctx.strings();
     const lines = Number(info.lines);
-    this.title.textContent = this.kind === 'text' ? fillIn(s.withheldTitle, lines, String(language || '?')) : fillIn(s.withheldCode, lines);
+    const title = language ? fillIn(s.withheldTitle, lines, String(language)) : fillIn(s.withheldTitlePlain, lines);
+    this.title.textContent = this.kind === 'text' ? title : fillIn(s.withheldCode, lines);
     this.why.textContent = fillIn(s.withheldWhy, this.ctx.modeLabel(), Number(info.limit));
     const revealed = info.revealed === true;
     this.el.dataset.revealed = String(revealed);

@@ -4,7 +4,8 @@
  * servers are known for.
  *
  * - Content becomes text, except reasoning: `reasoning_content` (DeepSeek, DashScope, vLLM), `reasoning` (OpenRouter,
- *   Ollama, vLLM) and a leading `<think>…</think>` in the content become a folded "thinking" block.
+ *   Ollama, vLLM) and a leading `<think>…</think>` in the content become a folded "thinking" block; so does content
+ *   before a `</think>` without `<think>`, under the rule in thinkTags.ts (a model whose template opens the reasoning).
  * - The code tool's (`run_python`) arguments are parsed as partial JSON while they stream, so `code.delta` carries the
  *   `code` field as it is written (only the new suffix each time).
  * - Tool-call deltas are matched by `index`, else by `id`, else taken as the continuation of the last call; a call
@@ -17,7 +18,7 @@ import type { CodeRuntime, StreamEvent } from '../../../shared/events';
 import { kindFromCode } from '../../errors';
 import type { MapperEvent, RequiresActionEvent } from '../../mapperEvents';
 import type { ChatMessage, ChatToolCall } from './chatHistory';
-import { ThinkSplitter } from './thinkTags';
+import { opensWithReasoning, ThinkSplitter } from './thinkTags';
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +42,8 @@ export interface ChatMapperOptions {
   readonly runtime?: CodeRuntime;
   /** Emit `run.started` on the first chunk (the first round of a run only). */
   readonly announce?: boolean;
+  /** The model asked for: a model that opens its reasoning in its template has content before `</think>` as reasoning. */
+  readonly model?: string;
 }
 
 interface CallState {
@@ -90,7 +93,12 @@ function isCompleteJson(s: string): boolean {
 }
 
 export class ChatMapper {
-  private readonly splitter = new ThinkSplitter();
+  private readonly splitter: ThinkSplitter;
+  /** A `reasoning`/`reasoning_content` field came: the server separates the reasoning from the content. */
+  private reasoningField = false;
+  /** The model (asked for, or named by the server) opens its reasoning in its template: rule 2 of thinkTags.ts. */
+  private opensReasoning: boolean;
+  private servedChecked = false;
   private readonly calls: CallState[] = [];
   private text = '';
   /** Reasoning from the content's `<think>` tags or a `reasoning` field: shown, not sent back. */
@@ -103,7 +111,10 @@ export class ChatMapper {
   private failure: StreamEvent | undefined;
   private ended = false;
 
-  constructor(private readonly options: ChatMapperOptions) {}
+  constructor(private readonly options: ChatMapperOptions) {
+    this.opensReasoning = opensWithReasoning(options.model);
+    this.splitter = new ThinkSplitter({ reasoningFirst: this.opensReasoning });
+  }
 
   get textId(): string {
     return `${this.options.prefix}-text`;
@@ -151,7 +162,17 @@ export class ChatMapper {
     if (!choice) return out;
     const delta = isObject(choice.delta) ? choice.delta : isObject(choice.message) ? choice.message : {};
 
+    // The model the server names counts too (an alias asked for may serve an R1 distill); looked at once.
+    const served = str(chunk.model);
+    if (served !== undefined && !this.servedChecked) {
+      this.servedChecked = true;
+      this.opensReasoning ||= opensWithReasoning(served);
+    }
     const reasoning = str(delta.reasoning_content) || str(delta.reasoning);
+    // The server parses the reasoning itself: the content is the answer (a `</think>` left at its start is still dropped).
+    if (reasoning) this.reasoningField = true;
+    // Only before the content starts does this change anything (see ThinkSplitter.setReasoningFirst).
+    this.splitter.setReasoningFirst(this.opensReasoning && !this.reasoningField);
     if (reasoning) {
       if (str(delta.reasoning_content)) this.reasoningContent += reasoning;
       else this.thinking += reasoning;

@@ -116,7 +116,7 @@ export class ChatProvider implements Provider {
           }
           throw e;
         }
-        const mapper = new ChatMapper({ prefix: `r${round}`, codeTool: interpreter !== undefined && withTools, runtime: interpreter?.runtime, announce: round === 0 });
+        const mapper = new ChatMapper({ prefix: `r${round}`, codeTool: interpreter !== undefined && withTools, runtime: interpreter?.runtime, announce: round === 0, model: this.options.model });
         try {
           for await (const chunk of stream) {
             for (const m of mapper.map(chunk)) if (isStreamEvent(m)) yield m;

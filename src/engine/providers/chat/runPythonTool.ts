@@ -26,7 +26,8 @@ export const runPythonChatTool = {
 };
 
 /**
- * Run one call: `code.status` running, each output as it is produced, then `code.status` done or failed.
+ * Run one call: `code.status` running, each output as it is produced, then `code.status` done, failed, or stopped (the
+ * learner's Stop aborted `signal` while it ran: not a failure of the code).
  * Returns what goes back to the model. Never throws: an interpreter that fails becomes an error result.
  */
 export async function* runPythonCall(
@@ -78,6 +79,6 @@ export async function* runPythonCall(
   }
   await running;
   const r = result ?? { status: 'error' as const, outputs: [], summary: 'Error: the interpreter returned nothing.' };
-  yield { kind: 'code.status', id: itemId, status: r.status === 'ok' ? 'done' : 'failed' };
+  yield { kind: 'code.status', id: itemId, status: r.status === 'ok' ? 'done' : r.status === 'cancelled' ? 'stopped' : 'failed' };
   return r;
 }
