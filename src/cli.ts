@@ -343,6 +343,10 @@ function quizJson(q: QuizOutcome): unknown {
 
 /** Print a run as it streams (nothing when screen is undefined: --transcript prints only at the end). */
 function watch(run: RunStream, screen: TerminalScreen | undefined, mode: TutorMode): void {
+  // Retries are announced on stderr in both modes: the wait would otherwise look like a hang.
+  run.on('event', (e) => {
+    if (e.kind === 'run.retrying') process.stderr.write(`${format(msg.retrying, e.reason, String(Math.max(1, Math.round(e.delayMs / 1000))), String(e.attempt))}\n`);
+  });
   if (!screen) return;
   const write = (s: string) => screen.write(s);
   const newline = () => screen.newline();
