@@ -336,3 +336,52 @@ describe('webview: interpreter output', () => {
     assert.ok(h.$('.turn:last-child .output-truncated')!.textContent!.includes('«outputTruncated»'.slice(0, 5)));
   });
 });
+
+describe('a long chat opens at its end and fills in above', () => {
+  const longChat = (n: number): Turn[] =>
+    Array.from({ length: n }, (_, i) => ({
+      id: `turn_${i}`,
+      question: { text: `Question ${i}` },
+      run: { ...emptyTranscript, status: 'completed' as const, items: [{ type: 'text' as const, id: `m${i}`, text: `Answer **${i}** with a list:\n\n- one\n- two\n` }] },
+    }));
+  const answers = (doc: Document) => Array.from(doc.querySelectorAll('.turn')).map((t) => t.querySelector('.md-text')?.innerHTML ?? null);
+
+  it('draws the newest turns in the first frame, older ones while frames have time, and ends the same as drawing all at once', () => {
+    const window = domWindow();
+    const doc = window.document;
+    const root = doc.createElement('div');
+    doc.body.append(root);
+    // Every look at the clock costs 1 ms: a frame's 10 ms budget covers a handful of older turns.
+    let clock = 0;
+    let queued: Array<() => void> = [];
+    const view = new ChatView({ doc, root, post: () => undefined, now: () => clock++, requestFrame: (cb) => queued.push(cb), reducedMotion: () => false });
+    view.handle({ type: 'snapshot', chat: { chatId: 'c', turns: longChat(300), runningTurnId: null }, strings, settings: { typewriter: false } });
+    const first = answers(doc as unknown as Document);
+    assert.equal(first.length, 300, 'every turn has its place at once');
+    const drawn = first.filter((a) => a !== null).length;
+    assert.ok(drawn >= 20 && drawn < 100, `the first frame drew the newest turns only (${drawn})`);
+    assert.ok(first.slice(-20).every((a) => a !== null), 'the newest 20 are drawn');
+    assert.equal(first[0], null, 'the oldest waits');
+    assert.equal(root.querySelector('.turns, [aria-busy]')?.getAttribute('aria-busy'), 'true', 'screen readers wait');
+    let frames = 0;
+    while (queued.length && frames < 1000) {
+      const q = queued;
+      queued = [];
+      for (const cb of q) cb();
+      frames++;
+    }
+    assert.ok(frames > 5, `filled in over ${frames} frames (first drew ${drawn})`);
+    const end = answers(doc as unknown as Document);
+    assert.ok(end.every((a) => a !== null));
+    assert.equal(root.querySelector('[aria-busy]'), null);
+
+    // The same chat drawn in one go (flush, as a page becoming visible does): the same DOM.
+    const w2 = domWindow();
+    const root2 = w2.document.createElement('div');
+    w2.document.body.append(root2);
+    const all = new ChatView({ doc: w2.document, root: root2, post: () => undefined, now: () => 0, requestFrame: () => undefined, reducedMotion: () => false });
+    all.handle({ type: 'snapshot', chat: { chatId: 'c', turns: longChat(300), runningTurnId: null }, strings, settings: { typewriter: false } });
+    assert.deepEqual(end, answers(w2.document as unknown as Document));
+    assert.match(end[0] ?? '', /Answer <strong>0<\/strong>/);
+  });
+});

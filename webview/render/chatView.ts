@@ -23,12 +23,20 @@ export interface ChatViewDeps {
 /** Distance from the bottom (px) within which the view keeps following new output. */
 const stickSlack = 48;
 
+/** Work one frame may do on older turns before it leaves the rest to the next frame (a 60 Hz frame is 16.7 ms). */
+const frameBudgetMs = 10;
+/** The newest turns are drawn in the frame they change, whatever it costs. */
+const alwaysRendered = 20;
+
 export class ChatView {
   private strings: UiStrings | null = null;
   private settings: ViewSettings = { typewriter: true };
   private readonly turns = new Map<string, TurnView>();
   private readonly dirty = new Set<TurnView>();
   private runningTurnId: string | null = null;
+  /** The order turns were added in (newest highest), for drawing the newest first. */
+  private readonly order = new WeakMap<TurnView, number>();
+  private added = 0;
   private frameRequested = false;
   private latest: TurnView | null = null;
 
@@ -203,9 +211,9 @@ export class ChatView {
     }
   }
 
-  /** Run the pending frame now (tests, and a page becoming visible). */
+  /** Run the pending frame now, all of it (tests, and a page becoming visible). */
   flush(): void {
-    this.frame();
+    this.frame(Number.POSITIVE_INFINITY);
   }
 
   private typewriterOn(): boolean {
@@ -248,6 +256,7 @@ export class ChatView {
 
   private addTurn(turn: Turn): TurnView {
     const view = new TurnView(this.ctx, turn, this.deps.now());
+    this.order.set(view, this.added++);
     this.turns.set(turn.id, view);
     this.latest?.el.classList.remove('latest');
     this.latest = view;
@@ -368,14 +377,25 @@ export class ChatView {
     this.requestFrame();
   }
 
-  private frame(): void {
+  /**
+   * One frame of rendering. The newest turns first, and the `alwaysRendered` newest whatever they cost (a streaming
+   * turn is one of them); older ones only while the frame has time left, the rest in the next frames. So a chat of
+   * hundreds of turns opens at its end at once and fills in above, instead of freezing the view until all is drawn.
+   */
+  private frame(budgetMs = frameBudgetMs): void {
     this.frameRequested = false;
     if (this.dirty.size > 0) {
       const list = this.list;
       const now = this.deps.now();
-      for (const v of this.dirty) {
+      const views = [...this.dirty].reverse();
+      const newest = this.added - alwaysRendered;
+      for (const v of views) {
+        if ((this.order.get(v) ?? 0) < newest && this.deps.now() - now > budgetMs) continue;
         if (!v.frame(now)) this.dirty.delete(v);
       }
+      // Screen readers wait while older turns are still being drawn.
+      if ([...this.dirty].some((v) => (this.order.get(v) ?? 0) < newest)) list.setAttribute('aria-busy', 'true');
+      else list.removeAttribute('aria-busy');
       // Follow the output only while the reader is at the bottom; otherwise offer the way back.
       if (this.following) list.scrollTop = list.scrollHeight;
       else if (this.jump.hidden) this.jump.hidden = false;
