@@ -362,6 +362,7 @@ describe('a long chat opens at its end and fills in above', () => {
     assert.ok(drawn >= 20 && drawn < 100, `the first frame drew the newest turns only (${drawn})`);
     assert.ok(first.slice(-20).every((a) => a !== null), 'the newest 20 are drawn');
     assert.equal(first[0], null, 'the oldest waits');
+    assert.equal(doc.querySelectorAll('.turn.turn-backlog').length, 280, 'all but the newest 20 may skip layout out of view');
     assert.equal(root.querySelector('.turns, [aria-busy]')?.getAttribute('aria-busy'), 'true', 'screen readers wait');
     let frames = 0;
     while (queued.length && frames < 1000) {

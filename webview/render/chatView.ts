@@ -245,6 +245,7 @@ export class ChatView {
     this.latest = null;
     this.list.replaceChildren(this.empty);
     for (const turn of m.chat.turns) this.addTurn(turn);
+    for (const [i, v] of [...this.turns.values()].entries()) if (i < this.turns.size - alwaysRendered) v.el.classList.add('turn-backlog');
     const running = m.chat.runningTurnId;
     this.runningTurnId = running && this.turns.get(running)?.status === 'in_progress' ? running : null;
     this.renderRunning();
