@@ -5,8 +5,6 @@
  * as an image; later questions in the same chat reuse the Python state and carry the earlier messages; Stop during a
  * runaway cell stops it, and the chat runs code again afterwards. One VS Code start for all of it.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Frame } from 'playwright-core';
 import { foreverCode, mplCode, plotCode, recallCode, rememberCode } from '../fake/chatScenarios';
@@ -167,10 +165,17 @@ test('chat protocol: code streams in and runs locally in Pyodide, keeps its stat
 
     // 4. The learner's own Python (codeTutor.localInterpreter: python): every cell asks first. Real matplotlib
     //    (Debian's python3-matplotlib) draws the plot on Run; on Skip nothing runs and the model is told so.
-    const settingsFile = path.join(vs.userDataDir, 'User', 'settings.json');
-    const settings = JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
-    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'codeTutor.localInterpreter': 'python' }, null, 2));
-    // The header says where code runs once VS Code has read the changed settings.
+    // Chosen as a person would, in the Settings editor.
+    await vs.runCommand('Preferences: Open Settings (UI)');
+    const settingsEditor = vs.page.locator('.settings-editor');
+    await settingsEditor.waitFor({ state: 'visible', timeout: 30_000 });
+    await vs.page.keyboard.type('codeTutor.localInterpreter');
+    const runtimeSelect = settingsEditor.locator('.setting-item-contents', { hasText: 'Local Interpreter' }).locator('select').first();
+    await runtimeSelect.waitFor({ state: 'visible', timeout: 30_000 });
+    await runtimeSelect.selectOption('python');
+    await vs.screenshot('chat-protocol-python-setting');
+    await vs.page.keyboard.press('Control+W');
+    // The header says where code runs once VS Code has the changed setting.
     await chat.locator('.tutor-model[data-interpreter="python"]').waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await chat.locator('.tutor-model').innerText(), /your Python/);
     await vs.runCommand('Code Tutor: New Chat');
