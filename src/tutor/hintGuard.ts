@@ -90,6 +90,8 @@ interface TextState {
   released: number;
   /** The current line can no longer open a fence: the rest of it streams through. */
   plain: boolean;
+  /** The current line stayed undecided past `undecidedLimit` characters: held until its newline, not looked at again. */
+  held: boolean;
   fence: Fence | null;
   withheldCount: number;
   done: boolean;
@@ -98,10 +100,19 @@ interface TextState {
 interface CodeState {
   readonly language: string;
   code: string;
+  /** countLines(code), kept as the code streams. */
+  readonly lines: LineCounter;
   withheld: boolean;
   /** The full code is known (code.done, or the run ended). */
   settled: boolean;
 }
+
+/**
+ * A partial line still undecided (it may open a fence or an indented block) is looked at again on each delta; past
+ * this many characters it is held until its newline instead, so a long undecided line (spaces, list markers, a fence's
+ * info string) is not rescanned per delta. Nothing is shown earlier than before, only later.
+ */
+const undecidedLimit = 4096;
 
 /** Columns of leading whitespace, tabs to the next multiple of 4 (CommonMark). */
 export function indentColumns(s: string): number {
@@ -211,6 +222,31 @@ export function countLines(code: string): number {
   return lines.length;
 }
 
+/** countLines of a text that grows, at a cost per character (counting it again on every delta would be quadratic). */
+export class LineCounter {
+  /** Complete lines, and how many of them end with the last one that is not blank. */
+  private lines = 0;
+  private upToNonBlank = 0;
+  private currentBlank = true;
+
+  push(s: string): void {
+    let from = 0;
+    for (let nl = s.indexOf('\n'); ; nl = s.indexOf('\n', from)) {
+      const end = nl < 0 ? s.length : nl;
+      if (this.currentBlank && /\S/.test(s.slice(from, end))) this.currentBlank = false;
+      if (nl < 0) return;
+      this.lines++;
+      if (!this.currentBlank) this.upToNonBlank = this.lines;
+      this.currentBlank = true;
+      from = nl + 1;
+    }
+  }
+
+  get count(): number {
+    return this.currentBlank ? this.upToNonBlank : this.lines + 1;
+  }
+}
+
 export class HintGuard {
   private readonly texts = new Map<string, TextState>();
   private readonly codes = new Map<string, CodeState>();
@@ -241,7 +277,7 @@ export class HintGuard {
         this.textDone(this.text(e.id), e.text, out);
         break;
       case 'code.started':
-        this.codes.set(e.id, { language: e.language, code: '', withheld: false, settled: false });
+        this.codes.set(e.id, { language: e.language, code: '', lines: new LineCounter(), withheld: false, settled: false });
         out.push(e);
         break;
       case 'code.delta':
@@ -279,6 +315,7 @@ export class HintGuard {
         line: '',
         released: 0,
         plain: false,
+        held: false,
         fence: null,
         withheldCount: 0,
         done: false,
@@ -351,14 +388,23 @@ export class HintGuard {
       rest = nl < 0 ? '' : rest.slice(nl + 1);
       t.line += piece;
       if (nl >= 0) this.completeLine(t, out);
-      else this.partialLine(t, out);
+      else this.partialLine(t, piece, out);
     }
   }
 
   /** The current line is unfinished: stream it on unless it may still open a fence or an indented block (or one is open). */
-  private partialLine(t: TextState, out: StreamEvent[]): void {
-    if (t.fence || t.indented) return;
-    if (!t.plain && (mayOpenFence(t.line) || this.mayStartIndented(t, t.line))) return;
+  private partialLine(t: TextState, piece: string, out: StreamEvent[]): void {
+    if (t.fence || t.indented || t.held) return;
+    if (t.plain) {
+      // Only the new piece: slicing the whole line on every delta would copy it every time.
+      this.emitText(t, piece, out);
+      t.released += piece.length;
+      return;
+    }
+    if (mayOpenFence(t.line) || this.mayStartIndented(t, t.line)) {
+      if (t.line.length > undecidedLimit) t.held = true;
+      return;
+    }
     t.plain = true;
     this.emitText(t, t.line.slice(t.released), out);
     t.released = t.line.length;
@@ -379,6 +425,7 @@ export class HintGuard {
     t.released = 0;
     const plain = t.plain;
     t.plain = false;
+    t.held = false;
     const lineNo = t.lineNo++;
     t.window.push(line);
     if (t.fence) {
@@ -507,6 +554,7 @@ export class HintGuard {
         this.emitText(t, line.slice(released), out);
       }
       t.plain = false;
+      t.held = false;
     }
     if (t.fence) this.closeFence(t, '', out);
   }
@@ -527,7 +575,7 @@ export class HintGuard {
     let c = this.codes.get(id);
     if (!c) {
       // A provider that skips `code.started` still gets its block (the reducer does the same).
-      c = { language: 'python', code: '', withheld: false, settled: false };
+      c = { language: 'python', code: '', lines: new LineCounter(), withheld: false, settled: false };
       this.codes.set(id, c);
     }
     return c;
@@ -537,12 +585,13 @@ export class HintGuard {
     const c = this.code(id);
     if (c.settled) return;
     c.code += delta;
+    c.lines.push(delta);
     if (c.withheld) {
       this.vault.set(id, { code: c.code, language: c.language });
       return;
     }
     // Known to be too long already: fold it now, while it streams.
-    if (countLines(c.code) > this.options.maxLines) this.withholdCode(id, c, out);
+    if (c.lines.count > this.options.maxLines) this.withholdCode(id, c, out);
   }
 
   private codeDone(id: string, code: string, out: StreamEvent[]): void {

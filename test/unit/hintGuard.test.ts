@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import MarkdownIt from 'markdown-it';
 import type { StreamEvent } from '../../src/shared/events';
 import { reduceAll, toTranscriptJson, type RunTranscript } from '../../src/shared/transcript';
-import { countLines, fenceOpener, HintGuard, mayOpenFence } from '../../src/tutor/hintGuard';
+import { countLines, fenceOpener, HintGuard, LineCounter, mayOpenFence } from '../../src/tutor/hintGuard';
 import { hintGuardWorstCase } from '../fake/hintGuardWorstCase';
 import { SOLUTION_CODE, SOLUTION_INTRO, SOLUTION_OUTRO } from '../fake/tutorScenarios';
 
@@ -348,5 +348,33 @@ test('the worst case (one list item, thousands of indented paragraphs) gives the
     const shown = emittedTexts(out).join('');
     for (const b of long) assert.ok(!shown.includes(b.content.split('\n')[0].trim()), `${name}: a withheld line leaked`);
     for (const b of blocks.filter((x) => countLines(x.content) <= 4)) assert.ok(shown.includes(b.content.split('\n')[0].trim()), `${name}: a short block is shown`);
+  }
+});
+
+test('long lines cost per delta, not per line so far: the same decisions as before at every split', () => {
+  // countLines kept as code streams agrees with countLines at every prefix.
+  for (const code of ['', 'x', 'a\nb', 'a\n\n\n', 'a\r\nb\r\n  \r\n', '\n\n x\n\t\n', 'print(1)\n'.repeat(7), `${'y'.repeat(50)}\n \n`]) {
+    for (const step of [1, 2, 5]) {
+      const counter = new LineCounter();
+      for (let i = 0; i < code.length; i += step) {
+        counter.push(code.slice(i, i + step));
+        assert.equal(counter.count, countLines(code.slice(0, i + step)), `${JSON.stringify(code)} at ${i + step}`);
+      }
+      assert.equal(counter.count, countLines(code));
+    }
+  }
+  // One long line of prose streams on as it arrives, in order, exactly as written.
+  const prose = `Think about it: ${'the loop visits each element once, '.repeat(600)}done.\n\nNext.`;
+  const { out } = guardText(prose, 3);
+  assert.ok(out.filter((e) => e.kind === 'text.delta').length > 1000, 'streamed, not held to the newline');
+  assert.equal(reduceAll(out).items.map((i) => (i.type === 'text' ? i.text : '')).join(''), prose);
+  // A line undecided for longer than the guard looks (spaces, then a fence with a long info string; after a paragraph
+  // line, so not indented code) is held to its newline: the long block after it is still withheld, nothing of it shown.
+  const hostile = `Intro.\n${' '.repeat(6000)}\`\`\`python ${'x'.repeat(6000)}\n${SOLUTION_CODE}\`\`\`\n\nAfter.\n`;
+  for (const step of [3, 1000]) {
+    const r = guardText(hostile, step);
+    assertNoSolution(r.out, `undecided long line, ${step}-character deltas`);
+    assert.equal([...r.guard.withheld().values()].length, 1);
+    assert.match(emittedTexts(r.out).join(''), /After\./);
   }
 });
