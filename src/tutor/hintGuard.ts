@@ -368,6 +368,8 @@ export class HintGuard {
       if (token.nesting === 1) stack.push(token);
     }
     if (!found) return;
+    // markdown-it also breaks lines at a lone CR: its line numbers would not be the window's.
+    if (t.window.some((l) => /\r(?!\n)/.test(l))) return;
     const prefixLines = base.prefix.split('\n');
     const lineAt = (i: number) => (i < base.prefixLines ? prefixLines[i] : t.window[i - base.prefixLines]);
     const prefix = found.openers.map((o) => openerOnly(lineAt(o))).join('');

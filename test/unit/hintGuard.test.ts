@@ -321,6 +321,7 @@ test('the worst case (one list item, thousands of indented paragraphs) gives the
     ['nested', flat.replace(/^- Step one/m, '- Outer:\n  - Step one').replace(/^( {4,})/gm, '  $1')],
     ['quoted', flat.replace(/^/gm, '> ')],
     ['ordered', flat.replace(/^- Step one/m, '- Outer:\n\n  7. Step one').replace(/^( {4,})/gm, '   $1')],
+    ['crlf', flat.replace(/\n/g, '\r\n')],
   ];
   // The transcripts the guard gave before its parse was bounded (sha-256 of the transcript JSON, first 16 hex digits).
   const before: Record<string, string> = { flat: '34661c9b88bf9c2d', nested: 'dd3ce692dc0ff898' };
