@@ -104,7 +104,11 @@ export class ChatManager implements vscode.Disposable {
       this.markReady();
     }
     const { summaries, problems } = listed;
+    // A chat saved while the folder was being read (a first question answered before the list came back) is newer
+    // than what the list read: keep it, or the History would lose it until its next save.
+    const savedMeanwhile = this.summaries;
     this.summaries = new Map(summaries.map((s) => [s.id, s]));
+    for (const [id, s] of savedMeanwhile) this.summaries.set(id, s);
     for (const slot of [this.sidebar, this.panel]) {
       const id = this.memento.get<string>(currentKey(slot.name));
       if (id && this.summaries.has(id) && slot.session.turnCount === 0) await this.open(id, slot);

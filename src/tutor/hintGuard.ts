@@ -15,8 +15,11 @@
  * paragraph's continuation) is held until its newline and the text so far is parsed: if markdown-it puts a
  * `code_block` there, the block is held until markdown-it says it ended; if not (list item content, a continuation
  * paragraph), the line is released. The parse starts at the last line at the left margin after a blank line (it
- * closed every container, or starts a top-level list item), so its cost is bounded by the current list item or quote,
- * not by the whole answer (one list item with thousands of indented paragraphs is the quadratic worst case).
+ * closed every container, or starts a top-level list item), or later: after each parse, the last block that starts
+ * directly inside its containers becomes the new start, with those containers re-created in front of it by their
+ * opening lines (see ParseBase). A parse so costs about what arrived since the last one, however long a list item
+ * or quote grows (one list item with thousands of indented paragraphs used to be quadratic), and markdown-it still
+ * decides: a new start is taken only when parsing from it gives the same blocks as parsing from the old one.
  *
  * Interpreter code: its deltas are held; once it is known to be longer than `maxLines` (while streaming or at
  * `code.done`) a `code.withheld` event folds the block, and its outputs and status still pass through.
@@ -52,14 +55,29 @@ interface Indented {
   readonly quotes: number;
 }
 
+/**
+ * Where markdown-it parses from: the text's complete lines from line `line` on (TextState.window), after `prefix`,
+ * `prefixLines` lines that re-create the containers (list items, block quotes) open at that line, each opening line
+ * with its content replaced by an empty heading (so nothing in it continues into the text).
+ */
+interface ParseBase {
+  readonly line: number;
+  readonly prefix: string;
+  readonly prefixLines: number;
+}
+
 interface TextState {
   /** Everything received for this item, as sent: the check for an authoritative `text.done`. */
   raw: string;
-  /** Complete lines so far: their count, and where the current line starts in `raw`. */
+  /** Complete lines so far. */
   lineNo: number;
-  consumed: number;
-  /** Where markdown-it parses from (a line that closed every container). */
-  parseFrom: { line: number; offset: number };
+  /** Where markdown-it parses from (a line that closed every container, or a later block with its containers). */
+  parseFrom: ParseBase;
+  /**
+   * The complete lines from `parseFrom.line` on: what is parsed. Kept apart from `raw` because slicing a string
+   * built by appending copies all of it, every time.
+   */
+  window: string[];
   /** The previous line lets an indented code block start on this one (start, blank, heading, rule, closed fence). */
   codeMayStart: boolean;
   /** The previous line was blank. */
@@ -72,6 +90,8 @@ interface TextState {
   released: number;
   /** The current line can no longer open a fence: the rest of it streams through. */
   plain: boolean;
+  /** The current line stayed undecided past `undecidedLimit` characters: held until its newline, not looked at again. */
+  held: boolean;
   fence: Fence | null;
   withheldCount: number;
   done: boolean;
@@ -80,10 +100,19 @@ interface TextState {
 interface CodeState {
   readonly language: string;
   code: string;
+  /** countLines(code), kept as the code streams. */
+  readonly lines: LineCounter;
   withheld: boolean;
   /** The full code is known (code.done, or the run ended). */
   settled: boolean;
 }
+
+/**
+ * A partial line still undecided (it may open a fence or an indented block) is looked at again on each delta; past
+ * this many characters it is held until its newline instead, so a long undecided line (spaces, list markers, a fence's
+ * info string) is not rescanned per delta. Nothing is shown earlier than before, only later.
+ */
+const undecidedLimit = 4096;
 
 /** Columns of leading whitespace, tabs to the next multiple of 4 (CommonMark). */
 export function indentColumns(s: string): number {
@@ -115,15 +144,45 @@ function endsBlock(line: string): boolean {
   return /^ {0,3}#{1,6}(?:[ \t]|$)/.test(rest) || /^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$/.test(rest);
 }
 
-/** The same parser (and options that matter for blocks) as the webview's renderer, so both agree on what is code. */
+/**
+ * The same parser (and options that matter for blocks) as the webview's renderer, so both agree on what is code.
+ * Only the block structure is needed: inline parsing is switched off (it changes no block).
+ */
 const markdown = new MarkdownIt({ html: false });
+markdown.core.ruler.enableOnly(['normalize', 'block']);
 
-/** markdown-it's `code_block` starting on line `line` of `src` (0-based), if there is one. */
-function codeBlockAt(src: string, line: number): { content: string; end: number } | undefined {
-  for (const token of markdown.parse(src, {})) {
+type Tokens = ReturnType<typeof markdown.parse>;
+
+/** markdown-it's `code_block` starting on line `line` of the parsed text (0-based), if there is one. */
+function codeBlockIn(tokens: Tokens, line: number): { content: string; end: number } | undefined {
+  for (const token of tokens) {
     if (token.type === 'code_block' && token.map && token.map[0] === line) return { content: token.content, end: token.map[1] };
   }
   return undefined;
+}
+
+const containerOpen = new Set(['list_item_open', 'blockquote_open']);
+const listOpen = new Set(['bullet_list_open', 'ordered_list_open']);
+
+/** A container's opening line with its content replaced by an empty heading: it opens the same containers, no more. */
+function openerOnly(line: string): string {
+  const text = line.replace(/\r?\n$/, '');
+  let head = containerPrefix.exec(text)![0];
+  const rest = text.slice(head.length);
+  // A marker alone at the end of the line ("-", "1.", ">"): an empty item or quote, whose content column is one past it.
+  const bare = /^(?:[-*+]|\d{1,9}[.)]|>)[ \t]*$/.exec(rest);
+  if (bare) head += `${bare[0].trimEnd()} `;
+  // Five spaces or more after a list marker start indented code in the item: its content column is one past the marker.
+  head = head.replace(/([-*+>]|\d{1,9}[.)]) {5,}$/, '$1 ');
+  if (!/[ \t]$/.test(head) && head !== '') head += ' ';
+  return `${head}#\n`;
+}
+
+/** The blocks of a parse from line `from` on, as comparable keys (line numbers relative to `from`). */
+function blocksFrom(tokens: Tokens, from: number): string[] {
+  const keys: string[] = [];
+  for (const t of tokens) if (t.map && t.map[0] >= from) keys.push(`${t.type} ${t.level} ${t.map[0] - from} ${t.map[1] - from} ${t.type === 'code_block' ? t.content : ''}`);
+  return keys;
 }
 
 // A line may open a fence after indentation, block quote markers and list markers ("- ```python", "> ~~~").
@@ -163,6 +222,31 @@ export function countLines(code: string): number {
   return lines.length;
 }
 
+/** countLines of a text that grows, at a cost per character (counting it again on every delta would be quadratic). */
+export class LineCounter {
+  /** Complete lines, and how many of them end with the last one that is not blank. */
+  private lines = 0;
+  private upToNonBlank = 0;
+  private currentBlank = true;
+
+  push(s: string): void {
+    let from = 0;
+    for (let nl = s.indexOf('\n'); ; nl = s.indexOf('\n', from)) {
+      const end = nl < 0 ? s.length : nl;
+      if (this.currentBlank && /\S/.test(s.slice(from, end))) this.currentBlank = false;
+      if (nl < 0) return;
+      this.lines++;
+      if (!this.currentBlank) this.upToNonBlank = this.lines;
+      this.currentBlank = true;
+      from = nl + 1;
+    }
+  }
+
+  get count(): number {
+    return this.currentBlank ? this.upToNonBlank : this.lines + 1;
+  }
+}
+
 export class HintGuard {
   private readonly texts = new Map<string, TextState>();
   private readonly codes = new Map<string, CodeState>();
@@ -193,7 +277,7 @@ export class HintGuard {
         this.textDone(this.text(e.id), e.text, out);
         break;
       case 'code.started':
-        this.codes.set(e.id, { language: e.language, code: '', withheld: false, settled: false });
+        this.codes.set(e.id, { language: e.language, code: '', lines: new LineCounter(), withheld: false, settled: false });
         out.push(e);
         break;
       case 'code.delta':
@@ -222,8 +306,8 @@ export class HintGuard {
       t = {
         raw: '',
         lineNo: 0,
-        consumed: 0,
-        parseFrom: { line: 0, offset: 0 },
+        parseFrom: { line: 0, prefix: '', prefixLines: 0 },
+        window: [],
         codeMayStart: true,
         afterBlank: true,
         indented: null,
@@ -231,6 +315,7 @@ export class HintGuard {
         line: '',
         released: 0,
         plain: false,
+        held: false,
         fence: null,
         withheldCount: 0,
         done: false,
@@ -247,6 +332,54 @@ export class HintGuard {
     out.push({ kind: 'text.delta', id: seg.id, delta: text });
   }
 
+  /** Parse the complete lines from the parse base on. */
+  private parse(t: TextState): Tokens {
+    return markdown.parse(t.parseFrom.prefix + t.window.join(''), {});
+  }
+
+  /** The code block markdown-it has starting at line `lineNo` of the complete lines so far, its end as a line of the text. */
+  private codeBlockAt(t: TextState, lineNo: number, tokens = this.parse(t)): { content: string; end: number } | undefined {
+    const base = t.parseFrom;
+    const block = codeBlockIn(tokens, lineNo - base.line + base.prefixLines);
+    return block && { content: block.content, end: block.end - base.prefixLines + base.line };
+  }
+
+  /**
+   * Move the parse base forward to the last block that starts at or before line `upTo` directly inside its containers
+   * (not an item of a list begun earlier), re-creating those containers by their opening lines. Taken only when a
+   * parse from there gives the same blocks as `tokens` (the parse from the current base).
+   */
+  private advanceParseBase(t: TextState, tokens: Tokens, upTo: number): void {
+    const base = t.parseFrom;
+    const limit = upTo - base.line + base.prefixLines;
+    const stack: Tokens = [];
+    let found: { line: number; openers: number[] } | undefined;
+    for (const token of tokens) {
+      if (token.nesting === -1) {
+        stack.pop();
+        continue;
+      }
+      const line = token.map?.[0];
+      if (line !== undefined && line > base.prefixLines && line <= limit) {
+        const parent = stack[stack.length - 1];
+        const openers = stack.filter((s) => containerOpen.has(s.type)).map((s) => s.map![0]);
+        if ((!parent || !listOpen.has(parent.type)) && openers.every((o) => o < line) && found?.line !== line) found = { line, openers: [...new Set(openers)] };
+      }
+      if (token.nesting === 1) stack.push(token);
+    }
+    if (!found) return;
+    // markdown-it also breaks lines at a lone CR: its line numbers would not be the window's.
+    if (t.window.some((l) => /\r(?!\n)/.test(l))) return;
+    const prefixLines = base.prefix.split('\n');
+    const lineAt = (i: number) => (i < base.prefixLines ? prefixLines[i] : t.window[i - base.prefixLines]);
+    const prefix = found.openers.map((o) => openerOnly(lineAt(o))).join('');
+    const window = t.window.slice(found.line - base.prefixLines);
+    const again = markdown.parse(prefix + window.join(''), {});
+    if (blocksFrom(again, found.openers.length).join('\n') !== blocksFrom(tokens, found.line).join('\n')) return;
+    t.parseFrom = { line: found.line - base.prefixLines + base.line, prefix, prefixLines: found.openers.length };
+    t.window = window;
+  }
+
   private textDelta(t: TextState, delta: string, out: StreamEvent[]): void {
     if (t.done || !delta) return;
     t.raw += delta;
@@ -257,14 +390,23 @@ export class HintGuard {
       rest = nl < 0 ? '' : rest.slice(nl + 1);
       t.line += piece;
       if (nl >= 0) this.completeLine(t, out);
-      else this.partialLine(t, out);
+      else this.partialLine(t, piece, out);
     }
   }
 
   /** The current line is unfinished: stream it on unless it may still open a fence or an indented block (or one is open). */
-  private partialLine(t: TextState, out: StreamEvent[]): void {
-    if (t.fence || t.indented) return;
-    if (!t.plain && (mayOpenFence(t.line) || this.mayStartIndented(t, t.line))) return;
+  private partialLine(t: TextState, piece: string, out: StreamEvent[]): void {
+    if (t.fence || t.indented || t.held) return;
+    if (t.plain) {
+      // Only the new piece: slicing the whole line on every delta would copy it every time.
+      this.emitText(t, piece, out);
+      t.released += piece.length;
+      return;
+    }
+    if (mayOpenFence(t.line) || this.mayStartIndented(t, t.line)) {
+      if (t.line.length > undecidedLimit) t.held = true;
+      return;
+    }
     t.plain = true;
     this.emitText(t, t.line.slice(t.released), out);
     t.released = t.line.length;
@@ -285,9 +427,9 @@ export class HintGuard {
     t.released = 0;
     const plain = t.plain;
     t.plain = false;
+    t.held = false;
     const lineNo = t.lineNo++;
-    const offset = t.consumed;
-    t.consumed += line.length;
+    t.window.push(line);
     if (t.fence) {
       if (closes(t.fence, line)) {
         this.closeFence(t, line, out);
@@ -297,18 +439,23 @@ export class HintGuard {
       return;
     }
     if (t.indented && this.continuesIndented(t, t.indented, line, lineNo, out)) return;
-    this.lineOutsideCode(t, line, lineNo, offset, plain, released, out);
+    this.lineOutsideCode(t, line, lineNo, plain, released, out);
   }
 
   /** A complete line outside any code block: it may start one (indented or fenced), or it is text. */
-  private lineOutsideCode(t: TextState, line: string, lineNo: number, offset: number, plain: boolean, released: number, out: StreamEvent[]): void {
+  private lineOutsideCode(t: TextState, line: string, lineNo: number, plain: boolean, released: number, out: StreamEvent[]): void {
     const blank = isBlank(line);
     // A line at the left margin after a blank line closes every list and quote, or starts a new top-level list item
     // (whose marker alone sets the indentation of what follows): later parses can start here.
-    if (t.afterBlank && !blank && /^[^\s>]/.test(line)) t.parseFrom = { line: lineNo, offset };
+    if (t.afterBlank && !blank && /^[^\s>]/.test(line)) {
+      t.parseFrom = { line: lineNo, prefix: '', prefixLines: 0 };
+      t.window = [line];
+    }
     if (!plain && !blank && t.codeMayStart && indentColumns(unquote(line).rest) >= 4) {
-      const src = t.raw.slice(t.parseFrom.offset, offset + line.length);
-      const block = codeBlockAt(src, lineNo - t.parseFrom.line);
+      const tokens = this.parse(t);
+      const block = this.codeBlockAt(t, lineNo, tokens);
+      // The next parse starts at this line, or at the last block before it: its cost stays bounded.
+      this.advanceParseBase(t, tokens, lineNo);
       if (block) {
         // The indentation markdown-it took off this line (its content keeps the rest): lines indented at least as
         // far, after as many quote markers, are surely still inside the block.
@@ -340,9 +487,8 @@ export class HintGuard {
       b.lines.push(line);
       return true;
     }
-    const src = t.raw.slice(t.parseFrom.offset, t.consumed);
-    const block = codeBlockAt(src, b.startLine - t.parseFrom.line);
-    if (block && block.end + t.parseFrom.line > lineNo) {
+    const block = this.codeBlockAt(t, b.startLine);
+    if (block && block.end > lineNo) {
       b.lines.push(line);
       return true;
     }
@@ -354,7 +500,7 @@ export class HintGuard {
   private endIndented(t: TextState, block: { content: string; end: number } | undefined, out: StreamEvent[]): void {
     const b = t.indented!;
     t.indented = null;
-    const count = block ? Math.max(1, Math.min(b.lines.length, block.end + t.parseFrom.line - b.startLine)) : b.lines.length;
+    const count = block ? Math.max(1, Math.min(b.lines.length, block.end - b.startLine)) : b.lines.length;
     const code = block?.content ?? b.lines.join('');
     const after = b.lines.slice(count).join('');
     const lines = countLines(code);
@@ -393,7 +539,7 @@ export class HintGuard {
   private endText(t: TextState, out: StreamEvent[]): void {
     // A last line without its newline that continues or may start an indented block: judged as a complete line.
     if (t.line && !t.fence && !t.plain && (t.indented || this.mayStartIndented(t, t.line))) this.completeLine(t, out);
-    if (t.indented) this.endIndented(t, codeBlockAt(t.raw.slice(t.parseFrom.offset, t.consumed), t.indented.startLine - t.parseFrom.line), out);
+    if (t.indented) this.endIndented(t, this.codeBlockAt(t, t.indented.startLine), out);
     if (t.line) {
       const line = t.line;
       const released = t.released;
@@ -410,6 +556,7 @@ export class HintGuard {
         this.emitText(t, line.slice(released), out);
       }
       t.plain = false;
+      t.held = false;
     }
     if (t.fence) this.closeFence(t, '', out);
   }
@@ -430,7 +577,7 @@ export class HintGuard {
     let c = this.codes.get(id);
     if (!c) {
       // A provider that skips `code.started` still gets its block (the reducer does the same).
-      c = { language: 'python', code: '', withheld: false, settled: false };
+      c = { language: 'python', code: '', lines: new LineCounter(), withheld: false, settled: false };
       this.codes.set(id, c);
     }
     return c;
@@ -440,12 +587,13 @@ export class HintGuard {
     const c = this.code(id);
     if (c.settled) return;
     c.code += delta;
+    c.lines.push(delta);
     if (c.withheld) {
       this.vault.set(id, { code: c.code, language: c.language });
       return;
     }
     // Known to be too long already: fold it now, while it streams.
-    if (countLines(c.code) > this.options.maxLines) this.withholdCode(id, c, out);
+    if (c.lines.count > this.options.maxLines) this.withholdCode(id, c, out);
   }
 
   private codeDone(id: string, code: string, out: StreamEvent[]): void {

@@ -6,12 +6,14 @@
  *   2. cost per event as the answer grows (deltas, then items), and heap growth
  *   3. the whole engine over HTTP against the fake server, both providers
  *   4. chats: host → webview messages per second (coalesced), opening a 200-turn chat, heap for 100 saved chats
+ *   4b. the hint guard on its worst case (one list item, thousands of indented paragraphs) at 25 / 100 / 400 KB
  *   5. the webview renderer in Chromium, and stream-to-screen latency and load in one window in the real VS Code (`-- webview`, `-- vscode`)
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
 import { benchChats } from './chats';
 import { benchEndToEnd } from './endToEnd';
+import { benchHintGuard } from './hintGuard';
 import { benchFirstCell, benchInterpreter } from './interpreter';
 import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
   const scaling = await benchScaling(gc);
   const e2e = await benchEndToEnd(20);
   await benchChats(gc);
+  const hint = benchHintGuard();
   await benchInterpreter();
   await benchFirstCell();
   const reliability = await measureReliability();
@@ -96,6 +99,11 @@ async function main(): Promise<void> {
       ? `Heap: bytes retained per delta at ${num(s2, 0)} + ${num(s2, 0)} deltas of ~21 chars: ${num(scaling.retainedPerEvent, 0)} (transcript alone), ` +
           `${num(scaling.runStreamRetainedPerEvent ?? NaN, 0)} (finished RunStream with its event log)`
       : 'Heap: no gc, retained figure not reported',
+  );
+  const [h0, , h2] = hint.sizes;
+  console.log(
+    `Hint guard, worst case: ${hint.sizes.map((kb) => num(hint.ms.get(kb) ?? NaN, 0)).join(' / ')} ms at ${hint.sizes.join(' / ')} KB;` +
+      ` ${h2}/${h0} KB = ${num((hint.ms.get(h2) ?? NaN) / (hint.ms.get(h0) ?? NaN), 1)}x time for ${num(h2 / h0, 0)}x the text`,
   );
   const inProcess = new Map(pipeline.map((p) => [p.label, p.ms.allK]));
   for (const r of e2e) {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
 import type { VsCode } from './harness';
-import { assert, ask, responsesRequests, until, waitForTurn, withTutor } from './support';
+import { assert, ask, historyPane, responsesRequests, until, waitForHistory, waitForTurn, withTutor } from './support';
 
 interface ShownTurn {
   question: string;
@@ -36,26 +36,6 @@ async function shownChat(frame: Frame): Promise<ShownTurn[]> {
       status: t.getAttribute('data-status'),
     })),
   );
-}
-
-function historyPane(page: Page): Locator {
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^History|History$/ }) }).first();
-}
-
-async function historyTitles(page: Page): Promise<string[]> {
-  const labels = await historyPane(page).locator('.monaco-list-row .label-name').allInnerTexts();
-  return labels.map((l) => l.trim());
-}
-
-async function waitForHistory(page: Page, ok: (titles: string[]) => boolean, what: string): Promise<string[]> {
-  const deadline = Date.now() + 20_000;
-  let titles: string[] = [];
-  while (Date.now() < deadline) {
-    titles = await historyTitles(page).catch(() => []);
-    if (ok(titles)) return titles;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`history: ${what}; it shows ${JSON.stringify(titles)}`);
 }
 
 async function clickHistoryRow(page: Page, title: string): Promise<void> {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { startForwardProxy } from '../fake/forwardProxy';
 import { startFakeServer } from '../fake/server';
 import { withVsCode } from './harness';
-import { assert, ask, openSidebar, waitForTurn } from './support';
+import { assert, ask, historyPane, openSidebar, waitForHistory, waitForTurn } from './support';
 
 const host = 'api.codetutor.invalid';
 
@@ -36,6 +36,10 @@ for (const protocol of ['responses', 'assistants', 'chat'] as const) {
         assert.ok(server.requests.some((r) => r.method === 'POST' && r.path === run), paths.join('\n'));
         assert.ok(server.requests.every((r) => r.headers.host === host), `every request came through the proxy:\n${paths.join('\n')}`);
         assert.ok(proxy.seen.length >= 1 && proxy.seen.every((p) => p.target === `${host}:80`), JSON.stringify(proxy.seen));
+        // The first chat of a fresh profile is in the History list once its answer is in (issue 8), on every protocol.
+        await historyPane(vs.page).waitFor({ state: 'visible', timeout: 10_000 });
+        const titles = await waitForHistory(vs.page, (t) => t.length >= 1, 'the chat after its answer');
+        assert.deepEqual(titles, ['What is a list?'], 'the History row is titled with the question');
         await vs.screenshot(`proxy-${protocol}`);
       });
     } finally {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import { type FakeServer, startFakeServer } from '../fake/server';
 import { type StartOptions, type VsCode, withVsCode } from './harness';
 
@@ -64,6 +64,29 @@ export async function until<T>(read: () => T, ok: (v: T) => boolean, timeoutMs =
     v = read();
   }
   return v;
+}
+
+/** The History pane of the Code Tutor side bar. */
+export function historyPane(page: Page): Locator {
+  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^History|History$/ }) }).first();
+}
+
+/** The titles the History list shows, top to bottom. */
+export async function historyTitles(page: Page): Promise<string[]> {
+  const labels = await historyPane(page).locator('.monaco-list-row .label-name').allInnerTexts();
+  return labels.map((l) => l.trim());
+}
+
+/** Wait until the History list's titles satisfy `ok`; fails with what it shows. */
+export async function waitForHistory(page: Page, ok: (titles: string[]) => boolean, what: string): Promise<string[]> {
+  const deadline = Date.now() + 20_000;
+  let titles: string[] = [];
+  while (Date.now() < deadline) {
+    titles = await historyTitles(page).catch(() => []);
+    if (ok(titles)) return titles;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`history: ${what}; it shows ${JSON.stringify(titles)}`);
 }
 
 export function readWorkspaceFile(vs: VsCode, rel: string): string {

@@ -314,3 +314,39 @@ test('a chat whose code runs in Pyodide starts its interpreter when it is shown;
     for (const py of made) py.dispose();
   }
 });
+
+test('the first chat answered while the history is still being read stays in the History list', async () => {
+  // A store whose folder listing is slow: the first question is answered and saved before the list comes back
+  // (a fresh profile, a fast chat-completions server), and the list read the folder before that save.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  class SlowListStore extends ChatStore {
+    override async list(untitled?: string) {
+      const listed = await super.list(untitled);
+      await gate;
+      return listed;
+    }
+  }
+  const chat: RunSetup = { ...setup(), provider: async () => createProvider({ protocol: 'chat', apiKey: key, baseUrl: server.url, model: 'qwen2.5-coder:7b' }) };
+  const m = new ChatManager(new SlowListStore(newDir()), chat, new MemoryMemento() as never);
+  try {
+    const changes: string[][] = [];
+    m.onDidChangeHistory(() => changes.push(m.list().map((s) => s.title)));
+    const init = m.init();
+    const done = finished(m);
+    assert.equal(await m.sidebar.session.ask({ text: 'What is a list?' }), true);
+    await done;
+    await m.flush();
+    assert.deepEqual(changes.at(-1), ['What is a list?'], 'listed once saved');
+    release();
+    await init;
+    assert.deepEqual(
+      m.list().map((s) => s.title),
+      ['What is a list?'],
+      'still listed after the history was read',
+    );
+    assert.deepEqual(changes.at(-1), ['What is a list?'], 'the last change the History saw lists it');
+  } finally {
+    m.dispose();
+  }
+});

@@ -3,10 +3,13 @@
  * any emitted text), short ones released intact, interpreter code folded with its outputs kept, at every split point.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import MarkdownIt from 'markdown-it';
 import type { StreamEvent } from '../../src/shared/events';
 import { reduceAll, toTranscriptJson, type RunTranscript } from '../../src/shared/transcript';
-import { countLines, fenceOpener, HintGuard, mayOpenFence } from '../../src/tutor/hintGuard';
+import { countLines, fenceOpener, HintGuard, LineCounter, mayOpenFence } from '../../src/tutor/hintGuard';
+import { hintGuardWorstCase } from '../fake/hintGuardWorstCase';
 import { SOLUTION_CODE, SOLUTION_INTRO, SOLUTION_OUTRO } from '../fake/tutorScenarios';
 
 const solutionLines = SOLUTION_CODE.trimEnd().split('\n');
@@ -300,4 +303,79 @@ test('a short indented block is shown as written; the limit counts its lines; li
   assert.equal(released('\n\n    x = '), '\n\n', 'after a blank line, an indented line waits');
   assert.equal(released('1\nok'), '', 'the block waits until a line ends it');
   assert.equal(released('\n'), '    x = 1\nok\n');
+});
+
+/** The guard over `text` in deltas of `step` characters. */
+function guardText(text: string, step: number): { out: StreamEvent[]; guard: HintGuard } {
+  const cuts: number[] = [];
+  for (let i = step; i < text.length; i += step) cuts.push(i);
+  const { out, guard } = run(textEvents('msg', text, cuts));
+  return { out, guard };
+}
+
+test('the worst case (one list item, thousands of indented paragraphs) gives the same withheld decisions as before, and as markdown-it on the whole text', () => {
+  const flat = hintGuardWorstCase(30_000);
+  const variants: [string, string][] = [
+    ['flat', flat],
+    // The same notes one list deeper, in a block quote, and under an ordered item that cannot follow a paragraph.
+    ['nested', flat.replace(/^- Step one/m, '- Outer:\n  - Step one').replace(/^( {4,})/gm, '  $1')],
+    ['quoted', flat.replace(/^/gm, '> ')],
+    ['ordered', flat.replace(/^- Step one/m, '- Outer:\n\n  7. Step one').replace(/^( {4,})/gm, '   $1')],
+    ['crlf', flat.replace(/\n/g, '\r\n')],
+  ];
+  // The transcripts the guard gave before its parse was bounded (sha-256 of the transcript JSON, first 16 hex digits).
+  const before: Record<string, string> = { flat: '34661c9b88bf9c2d', nested: 'dd3ce692dc0ff898' };
+  const oracle = new MarkdownIt({ html: false });
+  for (const [name, text] of variants) {
+    const { out, guard } = guardText(text, 3);
+    // markdown-it on the whole answer at once: every code block longer than the limit is withheld, in order.
+    const blocks = oracle.parse(text, {}).filter((tk) => tk.type === 'code_block');
+    const long = blocks.filter((b) => countLines(b.content) > 4);
+    assert.ok(long.length > 3 && blocks.length > long.length, `${name}: the input has long and short code blocks`);
+    assert.deepEqual(
+      [...guard.withheld().values()].map((w) => w.code),
+      long.map((b) => b.content.replace(/\n$/, '')),
+      `${name}: the withheld blocks`,
+    );
+    const placeholders = out.filter((e) => e.kind === 'withheld');
+    assert.deepEqual(
+      placeholders.map((e) => e.kind === 'withheld' && e.lines),
+      long.map((b) => countLines(b.content)),
+    );
+    const json = JSON.stringify(toTranscriptJson(reduceAll(out)));
+    if (before[name]) assert.equal(createHash('sha256').update(json).digest('hex').slice(0, 16), before[name], `${name}: the same transcript as before`);
+    for (const step of [1, 64]) assert.equal(JSON.stringify(toTranscriptJson(reduceAll(guardText(text, step).out))), json, `${name}: the same at ${step}-character deltas`);
+    // What is shown: the short blocks as written, nothing of the long ones.
+    const shown = emittedTexts(out).join('');
+    for (const b of long) assert.ok(!shown.includes(b.content.split('\n')[0].trim()), `${name}: a withheld line leaked`);
+    for (const b of blocks.filter((x) => countLines(x.content) <= 4)) assert.ok(shown.includes(b.content.split('\n')[0].trim()), `${name}: a short block is shown`);
+  }
+});
+
+test('long lines cost per delta, not per line so far: the same decisions as before at every split', () => {
+  // countLines kept as code streams agrees with countLines at every prefix.
+  for (const code of ['', 'x', 'a\nb', 'a\n\n\n', 'a\r\nb\r\n  \r\n', '\n\n x\n\t\n', 'print(1)\n'.repeat(7), `${'y'.repeat(50)}\n \n`]) {
+    for (const step of [1, 2, 5]) {
+      const counter = new LineCounter();
+      for (let i = 0; i < code.length; i += step) {
+        counter.push(code.slice(i, i + step));
+        assert.equal(counter.count, countLines(code.slice(0, i + step)), `${JSON.stringify(code)} at ${i + step}`);
+      }
+      assert.equal(counter.count, countLines(code));
+    }
+  }
+  // One long line of prose streams on as it arrives, in order, exactly as written.
+  const prose = `Think about it: ${'the loop visits each element once, '.repeat(600)}done.\n\nNext.`;
+  const { out } = guardText(prose, 3);
+  assert.ok(out.filter((e) => e.kind === 'text.delta').length > 1000, 'streamed, not held to the newline');
+  assert.equal(reduceAll(out).items.map((i) => (i.type === 'text' ? i.text : '')).join(''), prose);
+  // A line undecided for longer than the guard looks (spaces, then a fence with a long info string; after a paragraph
+  // line, so not indented code) is held to its newline: the long block after it is still withheld, nothing of it shown.
+  const hostile = `Intro.\n${' '.repeat(6000)}\`\`\`python ${'x'.repeat(6000)}\n${SOLUTION_CODE}\`\`\`\n\nAfter.\n`;
+  for (const step of [3, 1000]) {
+    const r = guardText(hostile, step);
+    assertNoSolution(r.out, `undecided long line, ${step}-character deltas`);
+    assert.equal([...r.guard.withheld().values()].length, 1);
+    assert.match(emittedTexts(r.out).join(''), /After\./);
+  }
 });
