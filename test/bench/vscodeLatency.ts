@@ -1,8 +1,10 @@
 /**
  * Stream-to-screen latency in the real VS Code (issue 8): code-server with the packaged extension, the sidebar chat,
  * and the fake server streaming an answer of marked words (one marker per delta) at a steady pace. The server
- * notes when it wrote each event; the webview notes when each marker reached its DOM and the frame after that
- * (closest to the screen a page can see). Both clocks are this machine's wall clock (Date.now()).
+ * notes when it wrote each event; the webview notes when each marker reached its DOM. The chat view changes the DOM
+ * inside an animation frame, so that is the frame that paints it: the closest to the screen a page can see. Both
+ * clocks are this machine's wall clock (Date.now()). Also reported: the same without the first 10 deltas (the
+ * turn being set up), and the time to the frame after the change (an upper bound).
  * Written under "latency" in test/bench/results.json. Needs dist/code-tutor.vsix (`npm run package`).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,10 +20,13 @@ export interface LatencyFigures {
   /** From the server's write to the marker in the webview's DOM. */
   readonly domP50Ms: number;
   readonly domP99Ms: number;
-  /** From the server's write to the frame after the DOM change. */
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+  /** From the server's write to the frame after the DOM change (an upper bound). */
+  readonly nextFrameP50Ms: number;
+  readonly nextFrameP99Ms: number;
   readonly maxMs: number;
+  /** To the DOM, without the first 10 deltas. */
+  readonly steadyP50Ms: number;
+  readonly steadyP99Ms: number;
   /** Where in the stream the slowest 1 % were (delta numbers). */
   readonly slowest: readonly number[];
 }
@@ -83,11 +88,13 @@ async function measureOnce(deltas: number, paceMs: number): Promise<LatencyFigur
       paceMs,
       domP50Ms: percentile(dom, 50),
       domP99Ms: percentile(dom, 99),
-      p50Ms: percentile(frame, 50),
-      p99Ms: percentile(frame, 99),
-      maxMs: Math.max(...frame),
+      nextFrameP50Ms: percentile(frame, 50),
+      nextFrameP99Ms: percentile(frame, 99),
+      maxMs: Math.max(...dom),
+      steadyP50Ms: percentile(dom.slice(10), 50),
+      steadyP99Ms: percentile(dom.slice(10), 99),
       slowest: frame
-        .map((ms, i) => ({ ms, i }))
+        .map((_, i) => ({ ms: dom[i]!, i }))
         .sort((a, b) => b.ms - a.ms)
         .slice(0, Math.max(1, Math.round(frame.length / 100)))
         .map((x) => x.i)
@@ -107,10 +114,11 @@ export async function benchVsCodeLatency(): Promise<LatencyFigures | undefined> 
   const f = await measureOnce(600, 5);
   printTable(
     'Stream to screen in the real VS Code (sidebar chat, typewriter off)',
-    ['deltas', 'pace', 'to DOM p50', 'to DOM p99', 'to frame p50', 'to frame p99', 'max'],
-    [[String(f.deltas), `${f.paceMs} ms`, `${num(f.domP50Ms, 0)} ms`, `${num(f.domP99Ms, 0)} ms`, `${num(f.p50Ms, 0)} ms`, `${num(f.p99Ms, 0)} ms`, `${num(f.maxMs, 0)} ms`]],
+    ['deltas', 'pace', 'p50', 'p99', 'max', 'after 10: p50', 'after 10: p99', 'next frame p50', 'next frame p99'],
+    [[String(f.deltas), `${f.paceMs} ms`, `${num(f.domP50Ms, 0)} ms`, `${num(f.domP99Ms, 0)} ms`, `${num(f.maxMs, 0)} ms`, `${num(f.steadyP50Ms, 0)} ms`, `${num(f.steadyP99Ms, 0)} ms`, `${num(f.nextFrameP50Ms, 0)} ms`, `${num(f.nextFrameP99Ms, 0)} ms`]],
     [
-      '* fake server write (Date.now) → the marker in the webview DOM, and → the next animation frame after it; same wall clock, ms resolution.',
+      '* fake server write (Date.now) → the marker in the webview DOM, changed in the animation frame that paints it; same wall clock, ms resolution.',
+      '* "after 10": without the first 10 deltas (the turn being set up); "next frame": to the frame after that one (an upper bound).',
       `* the slowest 1 % were deltas ${f.slowest.join(', ')} of ${f.deltas}.`,
     ],
   );
@@ -121,7 +129,16 @@ export async function benchVsCodeLatency(): Promise<LatencyFigures | undefined> 
   } catch {
     // first run
   }
-  results.latency = { p50Ms: Math.round(f.p50Ms), p99Ms: Math.round(f.p99Ms), domP50Ms: Math.round(f.domP50Ms), domP99Ms: Math.round(f.domP99Ms), deltas: f.deltas, paceMs: f.paceMs };
+  results.latency = {
+    p50Ms: Math.round(f.domP50Ms),
+    p99Ms: Math.round(f.domP99Ms),
+    steadyP50Ms: Math.round(f.steadyP50Ms),
+    steadyP99Ms: Math.round(f.steadyP99Ms),
+    nextFrameP50Ms: Math.round(f.nextFrameP50Ms),
+    nextFrameP99Ms: Math.round(f.nextFrameP99Ms),
+    deltas: f.deltas,
+    paceMs: f.paceMs,
+  };
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
   return f;
 }
