@@ -174,9 +174,10 @@ test('chat protocol: code streams in and runs locally in Pyodide, keeps its stat
     await runtimeSelect.waitFor({ state: 'visible', timeout: 30_000 });
     await runtimeSelect.selectOption('python');
     await vs.screenshot('chat-protocol-python-setting');
+    // The header says where code runs once VS Code has written the changed setting (the Settings editor stays open
+    // until then: closing it first can drop a change it has not written yet).
+    await chat.locator('.tutor-model[data-interpreter="python"]').waitFor({ state: 'visible', timeout: 60_000 });
     await vs.page.keyboard.press('Control+W');
-    // The header says where code runs once VS Code has the changed setting.
-    await chat.locator('.tutor-model[data-interpreter="python"]').waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await chat.locator('.tutor-model').innerText(), /your Python/);
     await vs.runCommand('Code Tutor: New Chat');
     await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0, undefined, { timeout: 20_000 });

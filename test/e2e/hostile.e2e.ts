@@ -91,10 +91,15 @@ async function cspReport(frame: Frame): Promise<{ listener: NonNullable<Window['
     type ReportLike = { type: string; body: { effectiveDirective?: string; blockedURL?: string; sample?: string } };
     const RO = (window as unknown as { ReportingObserver?: new (cb: (r: ReportLike[]) => void, o: object) => { observe(): void; takeRecords(): ReportLike[] } }).ReportingObserver;
     if (RO) {
-      const ro = new RO(() => undefined, { types: ['csp-violation'], buffered: true });
+      // Reports go to the callback (takeRecords only returns those not yet delivered); `buffered` brings the ones
+      // from before this observer, back to the document's start.
+      const take = (reports: ReportLike[]) => {
+        for (const r of reports) observed.push(`${r.body.effectiveDirective} ${r.body.blockedURL} ${r.body.sample ?? ''}`);
+      };
+      const ro = new RO(take, { types: ['csp-violation'], buffered: true });
       ro.observe();
       await new Promise((r) => setTimeout(r, 200));
-      for (const r of ro.takeRecords()) observed.push(`${r.body.effectiveDirective} ${r.body.blockedURL} ${r.body.sample ?? ''}`);
+      take(ro.takeRecords());
     }
     return { listener: window.__ctCsp ?? [], observer: observed, canary: window.__ctCanary ?? -1 };
   });
