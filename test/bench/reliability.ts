@@ -4,8 +4,7 @@
  * Used by test/unit/reliability.test.ts (which asserts 0 lost, 0 duplicated) and by `npm run bench` (figures under
  * "reliability" in test/bench/results.json).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resultsPath, updateResults } from './results';
 import { createProvider } from '../../src/engine/createProvider';
 import type { Protocol } from '../../src/engine/provider';
 import { RunStream } from '../../src/engine/runStream';
@@ -24,15 +23,12 @@ export interface ReliabilityFigures {
 }
 
 /** Write the figures under "reliability" in test/bench/results.json, keeping whatever else is there. */
-export function writeReliability(figures: ReliabilityFigures, file = join(__dirname, 'results.json')): void {
-  let all: Record<string, unknown> = {};
-  try {
-    all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // no results yet
-  }
-  all.reliability = { ...figures, measuredAt: new Date().toISOString() };
-  writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
+export function writeReliability(figures: ReliabilityFigures, file = resultsPath): void {
+  updateResults((all) => {
+    // "load" comes from the VS Code load bench (vscodeLoad.ts): keep it.
+    const load = (all.reliability as { load?: unknown } | undefined)?.load;
+    all.reliability = { ...figures, measuredAt: new Date().toISOString(), ...(load === undefined ? {} : { load }) };
+  }, file);
 }
 
 /** What the learner reads, item by item: text, and code followed by the logs it printed. */

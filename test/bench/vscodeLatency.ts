@@ -7,11 +7,12 @@
  * turn being set up), and the time to the frame after the change (an upper bound).
  * Written under "latency" in test/bench/results.json. Needs dist/code-tutor.vsix (`npm run package`).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseBuilder } from '../fake/responsesScenarios';
 import { ask, openSidebar, waitForTurn, withTutor } from '../e2e/support';
 import { percentile } from './measure';
+import { updateResults } from './results';
 import { num, printTable } from './table';
 
 export interface LatencyFigures {
@@ -122,14 +123,7 @@ export async function benchVsCodeLatency(): Promise<LatencyFigures | undefined> 
       `* the slowest 1 % were deltas ${f.slowest.join(', ')} of ${f.deltas}.`,
     ],
   );
-  const resultsPath = join(__dirname, 'results.json');
-  let results: Record<string, unknown> = {};
-  try {
-    results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // first run
-  }
-  results.latency = {
+  updateResults((results) => (results.latency = {
     p50Ms: Math.round(f.domP50Ms),
     p99Ms: Math.round(f.domP99Ms),
     steadyP50Ms: Math.round(f.steadyP50Ms),
@@ -138,7 +132,6 @@ export async function benchVsCodeLatency(): Promise<LatencyFigures | undefined> 
     nextFrameP99Ms: Math.round(f.nextFrameP99Ms),
     deltas: f.deltas,
     paceMs: f.paceMs,
-  };
-  writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  }));
   return f;
 }

@@ -8,17 +8,18 @@
  * Written under "reliability.load" in test/bench/results.json. Needs dist/code-tutor.vsix (`npm run package`).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { ChatStore } from '../../src/chat/chatStore';
 import type { VsCode } from '../e2e/harness';
-import { ask, openSidebar, waitForTurn, withTutor } from '../e2e/support';
+import { ask, chatsDir, openSidebar, waitForTurn, withTutor } from '../e2e/support';
 import { encodePng } from '../fake/png';
 import { ResponseBuilder } from '../fake/responsesScenarios';
 import type { FakeServer } from '../fake/server';
 import { savedChat } from './chats';
 import { percentile } from './measure';
+import { updateResults } from './results';
 import { num, printTable } from './table';
 
 const MB = 1024 * 1024;
@@ -67,14 +68,6 @@ function extensionHostRssMb(runDir: string): number | undefined {
     }
   }
   return undefined;
-}
-
-function chatsDir(vs: VsCode): string {
-  // One folder is open: its storage is the one folder there (named by a hash of the workspace).
-  const root = join(vs.userDataDir, 'User', 'workspaceStorage');
-  const folders = readdirSync(root).filter((f) => existsSync(join(root, f, 'meta.json')) || existsSync(join(root, f, 'workspace.json')));
-  if (folders.length !== 1) throw new Error(`expected one workspace storage folder under ${root}, found ${folders.length}`);
-  return join(root, folders[0]!, 'code-tutor.code-tutor', 'chats');
 }
 
 /** Prose of about `bytes` bytes in paragraphs: realistic for the renderer, JSON-safe. */
@@ -279,16 +272,8 @@ export async function benchVsCodeLoad(): Promise<LoadFigures | undefined> {
     ],
   );
   if (f.chatsComplete !== f.chatsAtOnce) throw new Error(`only ${f.chatsComplete} of ${f.chatsAtOnce} parallel chats arrived whole`);
-  const resultsPath = join(__dirname, 'results.json');
-  let results: Record<string, unknown> = {};
-  try {
-    results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // first run
-  }
-  const reliability = (results.reliability ?? {}) as Record<string, unknown>;
   const r = (x: number) => Math.round(x * 10) / 10;
-  reliability.load = {
+  const load = {
     open500FirstMs: Math.round(f.open500FirstMs),
     open500TurnsMs: Math.round(f.open500TurnsMs),
     chatsAtOnce: f.chatsAtOnce,
@@ -300,7 +285,6 @@ export async function benchVsCodeLoad(): Promise<LoadFigures | undefined> {
     frameP99Ms: r(f.frames.p99Ms),
     framesOver50Ms: f.frames.over50Ms,
   };
-  results.reliability = reliability;
-  writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+  updateResults((results) => (results.reliability = { ...(results.reliability as object | undefined), load }));
   return f;
 }

@@ -12,7 +12,8 @@
  *   would take hours at 400 KB, so the cost is measured on 24 prefixes spread over the answer and multiplied out
  *   (deltas, or frames of the stream, times the mean cost of a render of a prefix).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resultsPath, updateResults } from './results';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
@@ -270,13 +271,6 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
       `* naive figures: mean cost of re-rendering ${naiveSamples} prefixes spread over the answer, times the deltas (naive) or the 60 Hz frames of the stream (naive/frame).`,
     ],
   );
-  const resultsPath = join(__dirname, 'results.json');
-  let results: Record<string, unknown> = {};
-  try {
-    results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Record<string, unknown>;
-  } catch {
-    // first run
-  }
   const pick = (f: RenderFigures) => ({
     answerBytes: f.answerBytes,
     deltas: f.deltas,
@@ -290,8 +284,7 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
     usPerDelta: round(f.usPerDelta),
   });
   const at100 = out.find((f) => Math.abs(f.answerBytes - 100_000) < 20_000) ?? out[0];
-  results.render = { ...pick(at100), bySize: out.map(pick) };
-  writeFileSync(resultsPath, JSON.stringify(results, null, 2) + '\n');
+  updateResults((results) => (results.render = { ...pick(at100), bySize: out.map(pick) }));
   console.log(`  written to ${resultsPath} (render: the ~100 KB figures; render.bySize: every size)`);
   return out;
 }

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
 import type { VsCode } from './harness';
-import { assert, ask, historyPane, responsesRequests, until, waitForHistory, waitForTurn, withTutor } from './support';
+import { assert, ask, chatsDir, historyPane, responsesRequests, until, waitForHistory, waitForTurn, withTutor } from './support';
 
 interface ShownTurn {
   question: string;
@@ -68,15 +68,6 @@ async function sidebarWithTurns(vs: VsCode, n: number): Promise<Frame> {
   const frame = await vs.webviewFrame('#code-tutor-root textarea#question', { view: true });
   await frame.waitForFunction((count) => document.querySelectorAll('.turn').length === count, n, { timeout: 20_000, polling: 100 });
   return frame;
-}
-
-function chatsDir(vs: VsCode): string {
-  const root = path.join(vs.userDataDir, 'User', 'workspaceStorage');
-  for (const ws of fs.readdirSync(root)) {
-    const dir = path.join(root, ws, 'code-tutor.code-tutor', 'chats');
-    if (fs.existsSync(dir)) return dir;
-  }
-  throw new Error(`no chats folder under ${root}`);
 }
 
 async function notification(page: Page, text: string | RegExp, timeoutMs = 20_000): Promise<Locator> {

@@ -6,6 +6,21 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import { type FakeServer, startFakeServer } from '../fake/server';
 import { type StartOptions, type VsCode, withVsCode } from './harness';
 
+/**
+ * Where the extension keeps this workspace's chats: <user-data>/User/workspaceStorage/<hash>/code-tutor.code-tutor/chats.
+ * The folder that already has chats, else the one workspace's storage folder (the chats folder may not exist yet).
+ */
+export function chatsDir(vs: VsCode): string {
+  const root = path.join(vs.userDataDir, 'User', 'workspaceStorage');
+  const inside = (ws: string) => path.join(root, ws, 'code-tutor.code-tutor', 'chats');
+  const folders = fs.readdirSync(root);
+  const existing = folders.find((ws) => fs.existsSync(inside(ws)));
+  if (existing) return inside(existing);
+  const workspaces = folders.filter((ws) => fs.existsSync(path.join(root, ws, 'meta.json')) || fs.existsSync(path.join(root, ws, 'workspace.json')));
+  if (workspaces.length !== 1) throw new Error(`no chats folder under ${root}, and ${workspaces.length} workspace storage folders to put one in`);
+  return inside(workspaces[0]!);
+}
+
 /** Starts the fake server, then VS Code whose extension host talks to it, and stops both. */
 export async function withTutor(options: StartOptions, body: (vs: VsCode, server: FakeServer) => Promise<void>): Promise<void> {
   const server = await startFakeServer();
