@@ -25,7 +25,9 @@ function clock() {
   };
 }
 
-const delta = (i: number): LiveMessage => ({ type: 'event', turnId: 'turn_1', event: { kind: 'text.delta', id: 't', delta: String(i) } });
+/** A delta of its own item (`t<i>`), so that no two are joined; `sameItem` deltas all go to item `t`. */
+const delta = (i: number): LiveMessage => ({ type: 'event', turnId: 'turn_1', event: { kind: 'text.delta', id: `t${i}`, delta: String(i) } });
+const sameItem = (i: number): LiveMessage => ({ type: 'event', turnId: 'turn_1', event: { kind: 'text.delta', id: 't', delta: `${i},` } });
 
 function unbatch(posted: HostToWebview[]): LiveMessage[] {
   return posted.flatMap((m) => (m.type === 'events' ? [...m.messages] : m.type === 'event' || m.type === 'turnStarted' ? [m] : []));
@@ -47,6 +49,49 @@ test('events of one frame go out as one batch message, in order, none lost', () 
   assert.deepEqual(unbatch(posted), sent);
   assert.ok(posted.length <= 1000 / 16 + 2, `${posted.length} messages for one second of stream`);
   for (const m of posted) assert.ok(isHostToWebview(m), 'every posted message passes the webview guard');
+});
+
+test('deltas of one item in a frame are joined into one delta; other events keep their place and order', () => {
+  const c = clock();
+  const posted: HostToWebview[] = [];
+  const b = new EventBatcher({ post: (m) => posted.push(m), snapshot: () => undefined, ...c });
+  let text = '';
+  for (let i = 0; i < 2000; i++) {
+    b.push(sameItem(i));
+    text += `${i},`;
+    if (i % 2 === 1) c.advance(1);
+  }
+  c.advance(20);
+  const got = unbatch(posted);
+  assert.equal(got.map((m) => (m.type === 'event' && m.event.kind === 'text.delta' ? m.event.delta : '')).join(''), text, 'the joined deltas are the text, in order');
+  assert.ok(got.length <= posted.length, `one delta per posted message (${got.length} deltas in ${posted.length} messages)`);
+  // Runs break at anything else: another item, another kind, another turn, a refusal, a non-delta event.
+  const e = (turnId: string, event: object) => ({ type: 'event', turnId, event }) as LiveMessage;
+  const mixed: LiveMessage[] = [
+    e('a', { kind: 'text.delta', id: 'x', delta: '1' }),
+    e('a', { kind: 'text.delta', id: 'x', delta: '2' }),
+    e('a', { kind: 'code.delta', id: 'x', delta: 'c' }),
+    e('a', { kind: 'code.delta', id: 'x', delta: 'd' }),
+    e('a', { kind: 'text.delta', id: 'y', delta: '3' }),
+    e('b', { kind: 'text.delta', id: 'y', delta: '4' }),
+    e('b', { kind: 'text.delta', id: 'y', delta: '5', refusal: true }),
+    e('b', { kind: 'text.delta', id: 'y', delta: '6', refusal: true }),
+    e('b', { kind: 'code.status', id: 'x', status: 'running' }),
+    e('b', { kind: 'thinking.delta', id: 'r', delta: 'h' }),
+    e('b', { kind: 'thinking.delta', id: 'r', delta: 'm' }),
+  ];
+  posted.length = 0;
+  for (const m of mixed) b.push(m);
+  b.flush();
+  assert.deepEqual(unbatch(posted), [
+    e('a', { kind: 'text.delta', id: 'x', delta: '12' }),
+    e('a', { kind: 'code.delta', id: 'x', delta: 'cd' }),
+    e('a', { kind: 'text.delta', id: 'y', delta: '3' }),
+    e('b', { kind: 'text.delta', id: 'y', delta: '4' }),
+    e('b', { kind: 'text.delta', id: 'y', delta: '56', refusal: true }),
+    e('b', { kind: 'code.status', id: 'x', status: 'running' }),
+    e('b', { kind: 'thinking.delta', id: 'r', delta: 'hm' }),
+  ]);
 });
 
 test('a stream at token pace is posted at once, not a frame later; a burst after it waits for the next frame', () => {
