@@ -35,10 +35,7 @@ export interface ConversationRef {
 
 /** What of an Assistants thread a chat no longer has (Regenerate, Edit and resend dropped it). */
 export interface ThreadRewind {
-  /**
-   * The dropped runs (their ids, as far as they got one): their messages go, with the questions before them that no
-   * kept run answered.
-   */
+  /** The dropped runs (their ids, as far as they got one): their messages go, with the question before them. */
   readonly runIds: readonly string[];
 }
 

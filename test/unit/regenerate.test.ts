@@ -10,6 +10,7 @@ import OpenAI from 'openai';
 import type { ChatSession as ChatSessionType, RunSetup } from '../../src/chat/chatSession';
 import { createProvider } from '../../src/engine/createProvider';
 import type { Protocol } from '../../src/engine/provider';
+import { droppedFrom } from '../../src/engine/providers/assistants/threadRewind';
 import { type FakeServer, type RecordedRequest, startFakeServer } from '../fake/server';
 import { installVscodeApi, memoryLog } from '../fake/vscodeApi';
 
@@ -138,6 +139,27 @@ test('Assistants, edit and resend: the old question is gone, the new one is ther
       .thread!.filter((m) => m.role === 'user')
       .map((m) => m.text),
     ['What is a list?', 'How do sets differ?', 'And dicts?'],
+  );
+  s.dispose();
+});
+
+test('Assistants: only the dropped exchange goes; a kept question that failed stays as the model saw it', async () => {
+  const { s } = session('assistants', server.url);
+  await run(s, () => s.ask({ text: 'What is a list?' }));
+  server.script('error-401'); // the question is in the thread, its run is refused
+  await run(s, () => s.ask({ text: 'Why did that fail?' }), 'failed');
+  await run(s, () => s.ask({ text: 'How do tuples differ?' }));
+  const before = runRequests(server).at(-1)!.thread!;
+  await run(s, () => s.regenerate());
+  const seen = runRequests(server).at(-1)!.thread!;
+  assert.deepEqual(
+    seen.map((m) => m.id).slice(0, -1),
+    before.map((m) => m.id).slice(0, -1),
+    'the rerun sees what the dropped run saw, up to its question',
+  );
+  assert.deepEqual(
+    seen.filter((m) => m.role === 'user').map((m) => m.text),
+    ['What is a list?', 'Why did that fail?', 'How do tuples differ?'],
   );
   s.dispose();
 });
@@ -271,4 +293,16 @@ test('chat completions: regenerating a question that failed before any answer ke
   );
   assert.equal(messages[0].content, 'What is a list?');
   s.dispose();
+});
+
+test('droppedFrom: the dropped runs and their question; DashScope empty run ids; a damaged stored rewind drops no answer', () => {
+  const q = (id: string, extra = {}) => ({ id, role: 'user', run_id: '', ...extra });
+  const a = (id: string, run: string) => ({ id, role: 'assistant', run_id: run });
+  const thread = [q('q1'), a('a1', 'run_1'), q('q2'), q('q3'), a('a3', 'run_3'), a('a3b', 'run_3')];
+  assert.equal(droppedFrom(thread, { runIds: ['run_3'] }), 3, 'q3 and its answers; q2 (a kept failed question) stays');
+  assert.equal(droppedFrom(thread.slice(0, 4), { runIds: [] }), 3, 'a question whose run never started');
+  assert.equal(droppedFrom(thread.slice(0, 2), { runIds: [] }), 2, 'nothing of a kept answer');
+  assert.equal(droppedFrom(thread, { runIds: 'run_3' } as never), 6, 'a damaged rewind: nothing');
+  const seeded = [q('s1', { metadata: { codetutor: 'seed' } }), a('a', 'run_9')];
+  assert.equal(droppedFrom(seeded, { runIds: ['run_9'] }), 1, 'a seed is never dropped');
 });

@@ -3,8 +3,8 @@
  * conversation as if it had never been asked. The thread is the server's memory: leaving the old question and its
  * answer in it would show the model both the old and the new attempt.
  *
- * The dropped exchange is the end of the thread: the dropped runs' messages (`run_id`) and the questions before them
- * that no run answered. They are deleted (`DELETE /threads/{t}/messages/{m}`, OpenAI). A server without message
+ * The dropped exchange is the end of the thread: the dropped runs' messages (`run_id`) and the question before
+ * them. They are deleted (`DELETE /threads/{t}/messages/{m}`, OpenAI). A server without message
  * deletion (DashScope's Message API has create, retrieve, modify and list only) gets a new thread instead, seeded with
  * the kept messages' text; the caller records the new thread.
  */
@@ -43,20 +43,18 @@ export function messageText(m: Json): string {
 }
 
 /**
- * Where the dropped exchange starts in the thread's messages (oldest first): walking back from the end over the
- * dropped runs' messages and over questions no run answered, stopping at a kept answer or a seeded message.
+ * Where the dropped exchange starts in the thread's messages (oldest first): the dropped runs' messages at the end,
+ * and the question just before them (a learner message no run wrote). A dropped question whose run never started is
+ * that learner message alone. Questions further back stay: they are kept turns (one that failed is still asked).
+ * Seeded messages are never dropped.
  */
 export function droppedFrom(messages: readonly Json[], rewind: ThreadRewind): number {
   const runs = new Set(Array.isArray(rewind.runIds) ? rewind.runIds : []); // stored with the chat: checked
+  const seeded = (m: Json) => typeof m.metadata === 'object' && m.metadata !== null && (m.metadata as Json).codetutor === seedMetadata.codetutor;
   let i = messages.length;
-  while (i > 0) {
-    const m = messages[i - 1];
-    const meta = m.metadata;
-    if (typeof meta === 'object' && meta !== null && (meta as Json).codetutor === seedMetadata.codetutor) break;
-    const runId = str(m.run_id);
-    if (runId ? !runs.has(runId) : m.role !== 'user') break;
-    i--;
-  }
+  while (i > 0 && !seeded(messages[i - 1]) && runs.has(str(messages[i - 1].run_id) ?? '')) i--;
+  const before = messages[i - 1];
+  if (before && !seeded(before) && before.role === 'user' && !str(before.run_id)) i--;
   return i;
 }
 
