@@ -40,7 +40,7 @@ function session(protocol: Protocol, baseUrl: string) {
     tools: () => [],
     provider: async () => createProvider({ protocol, apiKey: 'sk-test', baseUrl, model: 'gpt-4o-mini', pollIntervalMs: 10 }),
   };
-  return { s: new ChatSession(undefined, setup), log };
+  return { s: new ChatSession(undefined, setup), log, setup };
 }
 
 /** Runs `start` and waits for the run it starts to finish. */
@@ -181,7 +181,7 @@ test('Assistants, regenerating the only question starts a new thread (nothing to
 });
 
 test('Assistants, a server that refuses to delete: a new thread seeded with the kept turns, saved with the chat and logged', async () => {
-  const { s, log } = session('assistants', noDelete.url);
+  const { s, log, setup } = session('assistants', noDelete.url);
   await run(s, () => s.ask({ text: 'What is a list?' }));
   await run(s, () => s.ask({ text: 'How do tuples differ?' }));
   const old = s.toRecord().conversation.threadId!;
@@ -216,6 +216,13 @@ test('Assistants, a server that refuses to delete: a new thread seeded with the 
       .thread!.map((m) => m.text),
     seen.map((m) => m.text),
   );
+
+  // The switch is part of the saved chat: a chat restored from its record continues on the new thread.
+  const now = s.toRecord().conversation.threadId!;
+  const restored = new ChatSession(JSON.parse(JSON.stringify(s.toRecord())), setup);
+  await run(restored, () => restored.ask({ text: 'And dicts?' }));
+  assert.equal(runRequests(noDelete).at(-1)!.path, `/v1/threads/${now}/runs`);
+  restored.dispose();
   s.dispose();
 });
 
@@ -305,4 +312,43 @@ test('droppedFrom: the dropped runs and their question; DashScope empty run ids;
   assert.equal(droppedFrom(thread, { runIds: 'run_3' } as never), 6, 'a damaged rewind: nothing');
   const seeded = [q('s1', { metadata: { codetutor: 'seed' } }), a('a', 'run_9')];
   assert.equal(droppedFrom(seeded, { runIds: ['run_9'] }), 1, 'a seed is never dropped');
+});
+
+test('Assistants: a rewind the server refused stays with the saved chat and is done by the next run', async () => {
+  let refuse = false;
+  const fetchImpl: typeof fetch = (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (refuse && (init?.method ?? 'GET') === 'GET' && /\/messages(\?|$)/.test(url)) {
+      refuse = false;
+      return Promise.resolve(new Response(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }), { status: 401 }));
+    }
+    return fetch(input, init);
+  };
+  const log = memoryLog();
+  const setup: RunSetup = {
+    log: log as unknown as RunSetup['log'],
+    tools: () => [],
+    provider: async () => createProvider({ protocol: 'assistants', apiKey: 'sk-test', baseUrl: server.url, model: 'gpt-4o-mini', fetch: fetchImpl }),
+  };
+  const s = new ChatSession(undefined, setup);
+  await run(s, () => s.ask({ text: 'What is a list?' }));
+  await run(s, () => s.ask({ text: 'How do tuples differ?' }));
+  const droppedRun = s.toRecord().turns[1].run.runId!;
+  refuse = true;
+  await run(s, () => s.regenerate(), 'failed');
+  assert.deepEqual(JSON.parse(JSON.stringify(s.toRecord().conversation)).rewind, { runIds: [droppedRun] }, 'still to do, and saved');
+  assert.equal(server.requests.filter((r) => r.method === 'DELETE').length, 0);
+
+  const restored = new ChatSession(JSON.parse(JSON.stringify(s.toRecord())), setup);
+  await run(restored, () => restored.editLast('How do sets differ?'));
+  assert.deepEqual(
+    runRequests(server)
+      .at(-1)!
+      .thread!.filter((m) => m.role === 'user')
+      .map((m) => m.text),
+    ['What is a list?', 'How do sets differ?'],
+  );
+  assert.equal(restored.toRecord().conversation.rewind, undefined);
+  restored.dispose();
+  s.dispose();
 });
