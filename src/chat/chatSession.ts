@@ -8,6 +8,7 @@ import type { ConversationRef, Provider, RunRequest } from '../engine/provider';
 import { RunStream } from '../engine/runStream';
 import type { FunctionTool } from '../engine/tools/functionTool';
 import type { RunError, StreamEvent } from '../shared/events';
+import { withReport, withoutTurn } from './droppedExchange';
 import { type ChatRecord, newChatId } from './storedChat';
 import type { ChatSnapshot, Question, Turn } from '../shared/protocol';
 import type { LearnerRecord } from '../shared/learner';
@@ -285,8 +286,9 @@ export class ChatSession implements vscode.Disposable {
         ...(wantsLocal && this.local ? { localInterpreter: this.local } : {}),
         // Chat completions are stateless: the provider hands back the conversation to continue from.
         onConversation: (c) => {
-          if (this.chatId === chatId) this.conversation = { ...this.conversation, ...c }; // not after New Chat
+          if (this.chatId === chatId) this.conversation = withReport(this.conversation, c, turn.id); // not after New Chat
         },
+        log: (line) => this.setup.log.info(`run ${turn.id}: ${line}`),
       },
       tutor,
     );
@@ -321,8 +323,11 @@ export class ChatSession implements vscode.Disposable {
   }
 
   private async resend(question: Question): Promise<boolean> {
+    const dropped = this.turns.at(-1);
     this.turns = this.turns.slice(0, -1);
-    // Continue from the answer before the one dropped (Responses); a thread (Assistants) stays the same thread.
+    // The server's context loses the dropped exchange too: chat completions' kept messages, an Assistants thread.
+    if (dropped) this.conversation = withoutTurn(this.conversation, dropped, this.turns);
+    // Continue from the answer before the one dropped (Responses).
     const previous = this.turns.findLast((t) => (t.run.status === 'completed' || t.run.status === 'incomplete') && t.run.responseId)?.run.responseId;
     const { responseId: _dropped, ...rest } = this.conversation;
     this.conversation = previous ? { ...rest, responseId: previous } : rest;

@@ -18,7 +18,25 @@ export interface ConversationRef {
   readonly responseId?: string;
   readonly threadId?: string;
   readonly assistantId?: string;
+  /**
+   * Assistants: the thread still holds an exchange the chat dropped (Regenerate, Edit and resend). The next run first
+   * takes it out (see providers/assistants/threadRewind.ts) and reports the thread to continue on, without this.
+   */
+  readonly rewind?: ThreadRewind;
   readonly messages?: readonly ChatMessage[];
+  /**
+   * Chat completions, in a provider's report: whether `messages` ends with the exchange of the run that reported them
+   * (false: that run left nothing in them, say it failed before any answer). The host turns it into `messagesTurnId`.
+   */
+  readonly endsWithThisRun?: boolean;
+  /** Kept by the host: the id of its turn whose exchange ends `messages`, so that turn's exchange can be dropped. */
+  readonly messagesTurnId?: string;
+}
+
+/** What of an Assistants thread a chat no longer has (Regenerate, Edit and resend dropped it). */
+export interface ThreadRewind {
+  /** The dropped runs (their ids, as far as they got one): their messages go, with the question before them. */
+  readonly runIds: readonly string[];
 }
 
 export interface RunRequest {
@@ -42,8 +60,11 @@ export interface RunRequest {
   /**
    * Stateless protocols (chat completions) report the conversation to continue from here, once, just before
    * `run.finished`. The caller keeps it and passes it back as `conversation` with the next question.
+   * Assistants report here when a pending `rewind` was done (and the thread, if it had to change).
    */
   readonly onConversation?: (conversation: ConversationRef) => void;
+  /** A line for the host's log (not the chat): what a provider did that the learner did not ask for. No secrets. */
+  readonly log?: (message: string) => void;
 }
 
 /** How to reach a server and what to ask it for; every protocol's provider takes these. */

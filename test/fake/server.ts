@@ -62,6 +62,19 @@ export interface FakeServerOptions {
   readonly delayMs?: number;
   /** When set, only `Authorization: Bearer <apiKey>` is accepted; other keys get 401 invalid_api_key. */
   readonly apiKey?: string;
+  /**
+   * Which Assistants shapes serve `DELETE /threads/{t}/messages/{m}`. Default `openai`: OpenAI's API deletes messages;
+   * DashScope's Message reference lists only create, retrieve, modify and list, so under `/api/v1` the fake answers 404.
+   */
+  readonly messageDeletion?: 'openai' | 'both' | 'none';
+}
+
+/** A thread message as a run saw it (RecordedRequest.thread). */
+export interface SeenMessage {
+  readonly id: string;
+  readonly role: string;
+  /** The text parts, joined. */
+  readonly text: string;
 }
 
 /** One request as the server received it. */
@@ -85,6 +98,8 @@ export interface RecordedRequest {
   finished: boolean;
   /** For streamed answers: when each event was written (Date.now()), by its index in the stream. */
   readonly sentAt?: number[];
+  /** For a request that starts an Assistants run: the thread's messages when the run was made (what the model sees). */
+  thread?: readonly SeenMessage[];
 }
 
 export interface FakeServer {
@@ -139,6 +154,17 @@ class HttpError extends Error {
 
 function fail(status: number, message: string, type = 'invalid_request_error', code: string | null = null, param: string | null = null): never {
   throw new HttpError({ status, body: openAiError(message, type, code, param) });
+}
+
+/** DashScope's Message reference: "role: only `user` is supported". A thread seeded with answers is refused. */
+function refuseAssistantRole(body: Json): void {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  if (messages.some((m) => asObject(m).role !== undefined && asObject(m).role !== 'user')) {
+    throw new HttpError({
+      status: 400,
+      body: { request_id: `req_${Date.now().toString(36)}`, code: 'InvalidParameter', message: 'Role must be user' },
+    });
+  }
 }
 
 function asObject(v: unknown): Json {
@@ -644,6 +670,7 @@ class FakeServerImpl {
       return this.ok(res, rec, this.assistant(seg[1]!));
     }
     if (is('POST', 'threads')) {
+      if (flavour === 'dashscope') refuseAssistantRole(body);
       return this.ok(res, rec, this.createThread(body).thread);
     }
     if (is('GET', 'threads', '*')) {
@@ -651,6 +678,9 @@ class FakeServerImpl {
     }
     if (is('POST', 'threads', '*', 'messages')) {
       return this.ok(res, rec, this.addUserMessage(this.thread(seg[1]!), body));
+    }
+    if (is('DELETE', 'threads', '*', 'messages', '*')) {
+      return this.ok(res, rec, this.deleteMessage(this.thread(seg[1]!), seg[3]!, flavour));
     }
     if (is('GET', 'threads', '*', 'messages')) {
       const t = this.thread(seg[1]!);
@@ -702,6 +732,15 @@ class FakeServerImpl {
 
   private list(data: Json[], query: URLSearchParams): Json {
     const limit = Number(query.get('limit') ?? 20);
+    // Cursor paging as OpenAI's lists do: `after` (or `before`) an object id, in the order asked for.
+    const after = query.get('after');
+    const before = query.get('before');
+    if (after !== null) {
+      data = data.slice(data.findIndex((d) => d.id === after) + 1);
+    } else if (before !== null) {
+      const at = data.findIndex((d) => d.id === before);
+      data = at < 0 ? data : data.slice(0, at);
+    }
     const page = data.slice(0, Number.isFinite(limit) && limit > 0 ? limit : 20);
     return {
       object: 'list',
@@ -924,6 +963,27 @@ class FakeServerImpl {
     return message;
   }
 
+  /** `DELETE /threads/{t}/messages/{m}`, where the shape has it (FakeServerOptions.messageDeletion). */
+  private deleteMessage(t: ThreadRecord, messageId: string, flavour: AssistantsFlavour): Json {
+    const allowed = this.opts.messageDeletion ?? 'openai';
+    if (allowed === 'none' || (allowed === 'openai' && flavour === 'dashscope')) {
+      if (flavour === 'dashscope') {
+        throw new HttpError({ status: 404, body: { request_id: `req_${Date.now().toString(36)}`, code: 'NotFound', message: 'Not Found' } });
+      }
+      fail(405, 'Method DELETE is not allowed for this resource.', 'invalid_request_error', 'method_not_allowed');
+    }
+    const i = t.messages.findIndex((m) => m.id === messageId);
+    if (i < 0) {
+      fail(404, `No message found with id '${messageId}'.`, 'invalid_request_error', null);
+    }
+    t.messages.splice(i, 1);
+    for (const r of t.runs.values()) {
+      const j = r.builder.messages.findIndex((m) => m.id === messageId);
+      if (j >= 0) r.builder.messages.splice(j, 1); // a later reveal must not bring it back
+    }
+    return { id: messageId, object: 'thread.message.deleted', deleted: true };
+  }
+
   private chooseAssistants(
     question: string,
     flavour: AssistantsFlavour,
@@ -984,6 +1044,7 @@ class FakeServerImpl {
     for (const m of Array.isArray(body.additional_messages) ? body.additional_messages : []) {
       this.addUserMessage(t, asObject(m));
     }
+    rec.thread = t.messages.map((m) => ({ id: String(m.id), role: String(m.role), text: textOfMessageContent(m.content) }));
     const lastUser = [...t.messages].reverse().find((m) => m.role === 'user');
     const question = lastUser === undefined ? '' : textOfMessageContent(lastUser.content);
     const streaming = body.stream === true;

@@ -58,6 +58,11 @@ export class AssistantsHttpError extends Error {
     });
   }
 
+  /** The server has no such operation (no route, method not allowed, not implemented, "not supported"). */
+  get unsupported(): boolean {
+    return this.status === 404 || this.status === 405 || this.status === 501 || (this.status === 400 && /\bnot (be )?supported\b|\bunsupported\b/i.test(this.message));
+  }
+
   /** The server does not stream runs: the caller can create the run without `stream` and poll it. */
   get refusesStreaming(): boolean {
     return this.status === 400 && (this.param === 'stream' || /\bstream(ing)?\b/i.test(this.message));
@@ -122,6 +127,11 @@ export class AssistantsClient {
 
   listMessages(threadId: string, query: ListQuery = {}, signal?: AbortSignal): Promise<ListPage> {
     return this.json('GET', `/threads/${enc(threadId)}/messages${qs(query)}`, undefined, signal) as unknown as Promise<ListPage>;
+  }
+
+  /** `DELETE /threads/{id}/messages/{id}` (OpenAI has it; DashScope's Message reference does not list it). */
+  deleteMessage(threadId: string, messageId: string, signal?: AbortSignal): Promise<Json> {
+    return this.json('DELETE', `/threads/${enc(threadId)}/messages/${enc(messageId)}`, undefined, signal);
   }
 
   // ---- runs, streamed ----

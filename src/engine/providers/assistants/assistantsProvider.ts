@@ -14,6 +14,7 @@ import { type ConnectionOptions, type Provider, type RunRequest, questionText, t
 import { runToolCall } from '../../tools/functionTool';
 import { AssistantsClient, AssistantsHttpError, type Json, type StreamStart, type ToolOutput } from './assistantsClient';
 import { AssistantsMapper } from './assistantsMapper';
+import { rewindThread } from './threadRewind';
 
 export interface AssistantsProviderOptions extends ConnectionOptions {
   /** An existing assistant to use (`codeTutor.assistantId`); otherwise one is created and remembered by the chat. */
@@ -70,6 +71,21 @@ export class AssistantsProvider implements Provider {
     try {
       const assistantId =
         request.conversation?.assistantId ?? this.options.assistantId ?? (yield* withRetries(() => this.createAssistant(request, signal), retry));
+      // An exchange the chat dropped (Regenerate, Edit and resend) leaves the thread before the question goes in.
+      const rewind = request.conversation?.rewind;
+      if (rewind) {
+        if (threadId) {
+          const tRewind = threadId;
+          const done = yield* withRetries(() => rewindThread(client, tRewind, rewind, signal), retry);
+          threadId = done.threadId;
+          request.log?.(
+            done.kind === 'deleted'
+              ? `removed the dropped exchange from thread ${tRewind} (${done.messageIds.length} messages deleted)`
+              : `the server cannot delete thread messages: continuing on ${done.threadId ? `a new thread ${done.threadId} seeded with the ${done.seeded} kept messages${done.asOneMessage ? ' (as one learner message)' : ''}` : 'a new thread (nothing was kept)'} instead of ${done.from}`,
+          );
+        }
+        request.onConversation?.({ threadId, rewind: undefined });
+      }
       const content = questionText(request.question);
       const runBody: Json = {
         assistant_id: assistantId,

@@ -83,7 +83,9 @@ export class ChatProvider implements Provider {
         if (last?.role === 'assistant' && last.tool_calls && turn.length > 1) mine = [...turn.slice(0, -1), { role: 'assistant', content: last.content ?? '' }];
         mine = mine.filter((m) => !(m.role === 'assistant' && !m.tool_calls && !m.content));
       }
-      request.onConversation({ messages: trimHistory(forHistory([...history, ...mine]), budget) });
+      const messages = trimHistory(forHistory([...history, ...mine]), budget);
+      // The newest exchange is the first to stay, so this run's is in whenever anything is.
+      request.onConversation({ messages, endsWithThisRun: mine.length > 0 && messages.length > 0 });
     };
 
     try {

@@ -1,0 +1,38 @@
+/**
+ * Where a chat's conversation continues from when its last turn is dropped (Regenerate, Edit and resend): the server
+ * must see the conversation as if that exchange had never happened. Pure; the providers do the server side.
+ *
+ * - Chat completions: the host keeps the messages; the dropped turn's exchange (if it left one) is cut off the end.
+ * - Assistants: the thread still holds it; a `rewind` asks the next run to take it out first (or, if nothing is kept,
+ *   the next question starts a new thread).
+ * - Responses: continuing from the answer before is done by the session itself.
+ */
+import type { ConversationRef } from '../engine/provider';
+import type { Turn } from '../shared/protocol';
+
+/** The conversation without `dropped` (the chat's last turn); `kept` are the turns before it. */
+export function withoutTurn(conversation: ConversationRef, dropped: Turn, kept: readonly Turn[]): ConversationRef {
+  let next = conversation;
+  if (next.messages && next.messagesTurnId === dropped.id) {
+    const cut = next.messages.findLastIndex((m) => m.role === 'user');
+    const { messagesTurnId: _dropped, ...rest } = next;
+    next = { ...rest, messages: cut < 0 ? [] : next.messages.slice(0, cut) };
+  }
+  if (next.threadId) {
+    const { threadId, rewind, ...rest } = next;
+    if (kept.length === 0) return rest; // nothing to keep: a new thread, as for a new chat
+    const run = dropped.run.threadId === undefined || dropped.run.threadId === threadId ? dropped.run.runId : undefined;
+    const runIds = [...(rewind?.runIds ?? []), ...(run ? [run] : [])];
+    next = { ...rest, threadId, rewind: { runIds: [...new Set(runIds)] } };
+  }
+  return next;
+}
+
+/** The conversation after a provider reported what to continue from during the run of turn `turnId`. */
+export function withReport(conversation: ConversationRef, report: ConversationRef, turnId: string): ConversationRef {
+  const { endsWithThisRun, ...rest } = report;
+  const next: ConversationRef = { ...conversation, ...rest };
+  if (report.messages === undefined) return next;
+  const { messagesTurnId: _previous, ...without } = next;
+  return endsWithThisRun ? { ...without, messagesTurnId: turnId } : without;
+}
