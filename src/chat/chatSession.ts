@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { LocalInterpreter } from '../engine/interpreter/localInterpreter';
 import type { ConversationRef, Provider, RunRequest } from '../engine/provider';
+import { withoutLastInputExchange } from '../engine/providers/responses/clientConversation';
 import { RunStream } from '../engine/runStream';
 import type { FunctionTool } from '../engine/tools/functionTool';
 import type { RunError, StreamEvent } from '../shared/events';
@@ -61,6 +62,13 @@ export interface RunSetup {
 export interface TutorInputs {
   readonly rules: CourseRules;
   readonly defaultMode: TutorMode;
+}
+
+/** The conversation without the client-held Responses exchange of this (dropped) turn, if it is the last one there. */
+function withoutTurnInput(c: ConversationRef, turnId: string | undefined): ConversationRef {
+  if (!turnId || c.inputTurn !== turnId || !c.input) return c;
+  const { inputTurn: _mark, ...rest } = c;
+  return { ...rest, input: withoutLastInputExchange(c.input) };
 }
 
 function newId(prefix: string): string {
@@ -283,9 +291,10 @@ export class ChatSession implements vscode.Disposable {
         codeInterpreter: this.codeInterpreter && mode !== 'off' && !(wantsLocal && !this.local),
         tools: [...this.setup.tools(), ...(options.tools ?? [])],
         ...(wantsLocal && this.local ? { localInterpreter: this.local } : {}),
-        // Chat completions are stateless: the provider hands back the conversation to continue from.
+        // Chat completions are stateless: the provider hands back the conversation to continue from. A Responses
+        // conversation kept here is marked with its turn, so regenerate knows the last exchange is this turn's.
         onConversation: (c) => {
-          if (this.chatId === chatId) this.conversation = { ...this.conversation, ...c }; // not after New Chat
+          if (this.chatId === chatId) this.conversation = { ...this.conversation, ...c, ...(c.input ? { inputTurn: turn.id } : {}) }; // not after New Chat
         },
       },
       tutor,
@@ -321,7 +330,9 @@ export class ChatSession implements vscode.Disposable {
   }
 
   private async resend(question: Question): Promise<boolean> {
+    const dropped = this.turns.at(-1);
     this.turns = this.turns.slice(0, -1);
+    this.conversation = withoutTurnInput(this.conversation, dropped?.id);
     // Continue from the answer before the one dropped (Responses); a thread (Assistants) stays the same thread.
     const previous = this.turns.findLast((t) => (t.run.status === 'completed' || t.run.status === 'incomplete') && t.run.responseId)?.run.responseId;
     const { responseId: _dropped, ...rest } = this.conversation;

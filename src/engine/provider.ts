@@ -7,18 +7,26 @@ import type { StreamEvent } from '../shared/events';
 import type { Question } from '../shared/protocol';
 import type { LocalInterpreter } from './interpreter/localInterpreter';
 import type { ChatMessage } from './providers/chat/chatHistory';
+import type { InputItem } from './providers/responses/clientConversation';
 import type { FunctionTool } from './tools/functionTool';
 
 /**
  * Where a conversation continues from. Responses: the last response id. Assistants: the thread (and assistant).
  * Chat completions are stateless: the messages themselves (questions, answers, tool calls and results), trimmed to
- * a token budget; the host keeps them with the chat.
+ * a token budget; the host keeps them with the chat. Responses on a server that keeps no responses: the input items,
+ * the same way (`input`).
  */
 export interface ConversationRef {
   readonly responseId?: string;
   readonly threadId?: string;
   readonly assistantId?: string;
   readonly messages?: readonly ChatMessage[];
+  /** Responses, conversation kept on the client: the input items sent and received, trimmed to the token budget. */
+  readonly input?: readonly InputItem[];
+  /** Responses: this server refused previous_response_id, so this chat continues from `input` only. */
+  readonly clientState?: boolean;
+  /** The host's mark: the turn whose exchange is the last one in `input` (regenerate drops it). */
+  readonly inputTurn?: string;
 }
 
 export interface RunRequest {
@@ -40,7 +48,7 @@ export interface RunRequest {
    */
   readonly localInterpreter?: LocalInterpreter;
   /**
-   * Stateless protocols (chat completions) report the conversation to continue from here, once, just before
+   * Stateless protocols (chat completions; Responses with the conversation kept on the client) report the conversation to continue from here, once, just before
    * `run.finished`. The caller keeps it and passes it back as `conversation` with the next question.
    */
   readonly onConversation?: (conversation: ConversationRef) => void;
