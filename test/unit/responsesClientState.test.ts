@@ -16,7 +16,7 @@ import type { ChatRecord } from '../../src/chat/storedChat';
 import { createProvider } from '../../src/engine/createProvider';
 import { conversationStateFor } from '../../src/engine/presets';
 import type { ConversationRef } from '../../src/engine/provider';
-import { type ConversationState, type InputItem, forInputHistory, trimInput } from '../../src/engine/providers/responses/clientConversation';
+import { type ConversationState, type InputItem, ResponseOutputs, forInputHistory, keptOutputItem, previousResponseRefused, trimInput } from '../../src/engine/providers/responses/clientConversation';
 import { ResponsesProvider } from '../../src/engine/providers/responses/responsesProvider';
 import { RunStream } from '../../src/engine/runStream';
 import type { RunTranscript } from '../../src/shared/transcript';
@@ -75,6 +75,35 @@ test('auto on a preset known to keep no responses is the client; elsewhere auto 
   assert.equal(conversationStateFor('auto', 'llamacpp'), 'client');
   assert.equal(conversationStateFor('auto', 'openai'), 'auto');
   assert.equal(conversationStateFor('server', 'ollama'), 'server');
+});
+
+test('what of a response is kept: text, calls without server ids, reasoning only with encrypted content', () => {
+  assert.deepEqual(keptOutputItem({ id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Hi', annotations: [{ type: 'x' }] }, { type: 'output_text', text: '!' }] }), {
+    type: 'message',
+    role: 'assistant',
+    content: 'Hi!',
+  });
+  assert.deepEqual(keptOutputItem({ id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'call_1', name: 'run_python', arguments: '{"code":"1"}' }), {
+    type: 'function_call',
+    call_id: 'call_1',
+    name: 'run_python',
+    arguments: '{"code":"1"}',
+  });
+  assert.equal(keptOutputItem({ id: 'rs_1', type: 'reasoning', summary: [] }), undefined, 'reasoning without encrypted content is dropped');
+  assert.deepEqual(keptOutputItem({ id: 'rs_2', type: 'reasoning', summary: [], encrypted_content: 'gAAA' }), { type: 'reasoning', id: 'rs_2', summary: [], encrypted_content: 'gAAA' });
+  assert.equal(keptOutputItem({ id: 'ci_1', type: 'code_interpreter_call', code: 'x' }), undefined);
+  // The final response's output wins over the items seen one by one (a server may send only response.completed).
+  const outputs = new ResponseOutputs();
+  outputs.observe({ type: 'response.output_item.done', output_index: 1, item: { type: 'message', role: 'assistant', content: 'b' } });
+  outputs.observe({ type: 'response.output_item.done', output_index: 0, item: { type: 'message', role: 'assistant', content: 'a' } });
+  assert.deepEqual(outputs.items().map((i) => i.content), ['a', 'b']);
+  outputs.observe({ type: 'response.completed', response: { output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'c' }] }] } });
+  assert.deepEqual(outputs.items().map((i) => i.content), ['c']);
+  // What counts as a server refusing previous_response_id.
+  assert.equal(previousResponseRefused(400, "Previous response with id 'resp_1' not found. previous_response_id"), true);
+  assert.equal(previousResponseRefused(404, 'Response not found'), true);
+  assert.equal(previousResponseRefused(400, 'Invalid tools'), false);
+  assert.equal(previousResponseRefused(500, 'previous_response_id'), false);
 });
 
 test('two questions with a run_python round on a stateless server: every request carries the whole conversation', async () => {
