@@ -132,13 +132,13 @@ export class ResponsesProvider implements Provider {
     const history = tracking && isInputList(kept) ? trimInput(kept, budget - estimateInputTokens([user])) : [];
     /** This question's items: the question, then each round's output items and function_call_output items. */
     const turn: InputItem[] = [user];
-    let outputs: ResponseOutputs | undefined;
+    let received: ResponseOutputs | undefined;
     let reported = false;
     /** Hand back the conversation once, just before run.finished (nothing when the question got no answer). */
     const finishing = <E extends StreamEvent>(e: E): E => {
       if (e.kind !== 'run.finished' || !tracking || reported || !request.onConversation) return e;
       reported = true;
-      const mine = [...turn, ...(outputs?.items() ?? [])];
+      const mine = [...turn, ...(received?.items() ?? [])];
       const answered = e.status === 'completed' || e.status === 'incomplete';
       // Stopped or failed: keep the question and what the assistant said, never a call without its output.
       const said = answered ? mine : mine.filter((i) => i === user || (i.type === 'message' && i.role === 'assistant'));
@@ -181,7 +181,7 @@ export class ResponsesProvider implements Provider {
           }
           throw e;
         }
-        outputs = tracking ? new ResponseOutputs() : undefined;
+        received = tracking ? new ResponseOutputs() : undefined;
 
         let next: { responseId?: string; input: InputItem[] } | undefined;
         let finished = false;
@@ -190,19 +190,19 @@ export class ResponsesProvider implements Provider {
             if (m.kind === 'file.ref') {
               yield* await files.resolve(m, signal);
             } else if (m.kind === 'run.requires_action') {
-              const results: InputItem[] = [];
+              const outputs: InputItem[] = [];
               for (const call of m.calls) {
                 if (local && call.name === codeToolName) {
                   const result = yield* runPythonCall(local, call.itemId, call.arguments, signal);
-                  results.push({ type: 'function_call_output', call_id: call.callId, output: result.summary });
+                  outputs.push({ type: 'function_call_output', call_id: call.callId, output: result.summary });
                   continue;
                 }
                 const outcome = await runToolCall(tools, call.name, call.arguments, signal);
                 yield { kind: 'tool.result', id: call.itemId, output: outcome.output, isError: outcome.isError };
-                results.push({ type: 'function_call_output', call_id: call.callId, output: outcome.output });
+                outputs.push({ type: 'function_call_output', call_id: call.callId, output: outcome.output });
               }
               // The client-held conversation needs no response id: the next request carries the calls themselves.
-              if (m.responseId || clientHeld) next = { responseId: m.responseId, input: results };
+              if (m.responseId || clientHeld) next = { responseId: m.responseId, input: outputs };
               else {
                 finished = true;
                 yield finishing({ kind: 'run.finished', status: 'failed', error: { kind: 'protocol', message: 'the server asked for tool outputs without a response id' } });
@@ -220,7 +220,7 @@ export class ResponsesProvider implements Provider {
         let dropped: unknown;
         try {
           for await (const wire of stream) {
-            outputs?.observe(wire);
+            received?.observe(wire);
             if (localCode) yield* handle(localCode.observe(wire));
             yield* handle(viaLocal(mapper.map(wire)));
             if (finished || next) break;
@@ -238,7 +238,7 @@ export class ResponsesProvider implements Provider {
           // The stream ended (or broke) before the response said how it ended. The server keeps the response:
           // ask it, and finish from what it says, without repeating what was shown.
           const stored = mapper.id ? await this.retrieve(mapper.id, signal) : undefined;
-          outputs?.observe(stored);
+          received?.observe(stored);
           if (stored) yield* handle(viaLocal(mapper.map(stored)));
           if (!finished && !next) yield* handle(viaLocal(mapper.end(dropped === undefined ? undefined : networkError(dropped))));
         }
@@ -251,8 +251,8 @@ export class ResponsesProvider implements Provider {
         previous = next.responseId;
         input = next.input;
         // This round's output (its function calls) and our outputs are part of the conversation from now on.
-        turn.push(...(outputs?.items() ?? []), ...next.input);
-        outputs = undefined;
+        turn.push(...(received?.items() ?? []), ...next.input);
+        received = undefined;
       }
     } catch (e) {
       const end = finishFromError(e, signal);
