@@ -2,7 +2,7 @@
  * The terminal client on the same engine as the extension:
  *   node dist/cli.js ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
  *     [--local-interpreter pyodide|python] [--base-url URL] [--model M] [--transcript]
- *     [--mode explain|hint|review] [--course .codetutor.json] [--predict] [--quiz]
+ *     [--mode explain|hint|review] [--course .codetutor.json] [--predict] [--quiz] [--conversation-state auto|server|client]
  * Exit codes: 0 completed, 1 failed or incomplete, 2 bad usage, 130 interrupted (Ctrl-C keeps what arrived).
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { type LocalInterpreterKind, createCliInterpreter, localInterpreterKinds 
 import { cliMessages, format } from './cli/messages';
 import { baseUrlProblem, createProvider, defaultModel } from './engine/createProvider';
 import { type Protocol, protocols } from './engine/provider';
+import { type ConversationState, conversationStates } from './engine/providers/responses/clientConversation';
 import type { LocalInterpreter } from './engine/interpreter/localInterpreter';
 import { RunStream } from './engine/runStream';
 import type { CodeOutput } from './shared/events';
@@ -49,6 +50,8 @@ interface CliArgs {
   predict: boolean;
   /** After a completed answer, "Check my understanding": a quiz judged here. */
   quiz: boolean;
+  /** Responses: where the conversation (tool rounds, the quiz follow-up) is kept. No preset here, so `auto` is the server with the fallback. */
+  conversationState: ConversationState;
 }
 
 class UsageError extends Error {}
@@ -69,6 +72,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let idleTimeoutMs: number | undefined;
   let predict = false;
   let quiz = false;
+  let conversationState: ConversationState = 'auto';
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -112,6 +116,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
         const v = value();
         if (v !== 'hosted' && v !== 'local' && v !== 'off') throw new UsageError(format(msg.badInterpreter, v));
         interpreter = v;
+        break;
+      }
+      case '--conversation-state': {
+        const v = value();
+        if (!(conversationStates as readonly string[]).includes(v)) throw new UsageError(format(msg.badConversationState, v));
+        conversationState = v as ConversationState;
         break;
       }
       case '--local-interpreter': {
@@ -158,6 +168,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     idleTimeoutMs,
     predict,
     quiz,
+    conversationState,
   };
 }
 
@@ -234,6 +245,7 @@ async function main(argv: readonly string[]): Promise<number> {
       model: args.model,
       connectTimeoutMs: args.connectTimeoutMs,
       idleTimeoutMs: args.idleTimeoutMs,
+      conversationState: args.conversationState,
       ...net,
     });
   } catch (e) {

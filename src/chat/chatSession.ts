@@ -284,7 +284,8 @@ export class ChatSession implements vscode.Disposable {
         codeInterpreter: this.codeInterpreter && mode !== 'off' && !(wantsLocal && !this.local),
         tools: [...this.setup.tools(), ...(options.tools ?? [])],
         ...(wantsLocal && this.local ? { localInterpreter: this.local } : {}),
-        // Chat completions are stateless: the provider hands back the conversation to continue from.
+        // Chat completions are stateless: the provider hands back the conversation to continue from. A Responses
+        // conversation kept here is marked with its turn, so regenerate knows the last exchange is this turn's.
         onConversation: (c) => {
           if (this.chatId === chatId) this.conversation = withReport(this.conversation, c, turn.id); // not after New Chat
         },
@@ -325,7 +326,8 @@ export class ChatSession implements vscode.Disposable {
   private async resend(question: Question): Promise<boolean> {
     const dropped = this.turns.at(-1);
     this.turns = this.turns.slice(0, -1);
-    // The server's context loses the dropped exchange too: chat completions' kept messages, an Assistants thread.
+    // The server's context loses the dropped exchange too: chat completions' kept messages, the Responses input kept
+    // here, an Assistants thread.
     if (dropped) this.conversation = withoutTurn(this.conversation, dropped, this.turns);
     // Continue from the answer before the one dropped (Responses).
     const previous = this.turns.findLast((t) => (t.run.status === 'completed' || t.run.status === 'incomplete') && t.run.responseId)?.run.responseId;

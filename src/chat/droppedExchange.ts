@@ -5,9 +5,11 @@
  * - Chat completions: the host keeps the messages; the dropped turn's exchange (if it left one) is cut off the end.
  * - Assistants: the thread still holds it; a `rewind` asks the next run to take it out first (or, if nothing is kept,
  *   the next question starts a new thread).
- * - Responses: continuing from the answer before is done by the session itself.
+ * - Responses, conversation kept on the client: the dropped turn's exchange (if it is the last one kept) is cut off
+ *   the input; continuing from the answer before (server state) is done by the session itself.
  */
 import type { ConversationRef } from '../engine/provider';
+import { withoutLastInputExchange } from '../engine/providers/responses/clientConversation';
 import type { Turn } from '../shared/protocol';
 
 /** The conversation without `dropped` (the chat's last turn); `kept` are the turns before it. */
@@ -17,6 +19,10 @@ export function withoutTurn(conversation: ConversationRef, dropped: Turn, kept: 
     const cut = next.messages.findLastIndex((m) => m.role === 'user');
     const { messagesTurnId: _dropped, ...rest } = next;
     next = { ...rest, messages: cut < 0 ? [] : next.messages.slice(0, cut) };
+  }
+  if (next.input && next.inputTurn === dropped.id) {
+    const { inputTurn: _mark, ...rest } = next;
+    next = { ...rest, input: withoutLastInputExchange(next.input) };
   }
   if (next.threadId) {
     const { threadId, rewind, ...rest } = next;
@@ -31,7 +37,8 @@ export function withoutTurn(conversation: ConversationRef, dropped: Turn, kept: 
 /** The conversation after a provider reported what to continue from during the run of turn `turnId`. */
 export function withReport(conversation: ConversationRef, report: ConversationRef, turnId: string): ConversationRef {
   const { endsWithThisRun, ...rest } = report;
-  const next: ConversationRef = { ...conversation, ...rest };
+  // A Responses input kept here is marked with its turn, so that regenerate knows the last exchange is this turn's.
+  const next: ConversationRef = { ...conversation, ...rest, ...(report.input ? { inputTurn: turnId } : {}) };
   if (report.messages === undefined) return next;
   const { messagesTurnId: _previous, ...without } = next;
   return endsWithThisRun ? { ...without, messagesTurnId: turnId } : without;

@@ -3,6 +3,7 @@ const en = {
   usage: `Usage: code-tutor ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
                          [--local-interpreter pyodide|python] [--base-url URL] [--model MODEL] [--transcript]
                          [--mode explain|hint|review] [--course FILE] [--predict] [--quiz]
+                         [--conversation-state auto|server|client]
 
   --protocol     wire protocol (default: responses); chat = /chat/completions with code run locally
   --interpreter  hosted: the server's code interpreter (default; with chat, code runs locally),
@@ -15,6 +16,9 @@ const en = {
   --course       a course rules file (.codetutor.json)
   --predict      before each piece of code's output, ask what you think it prints (also the course's predictBeforeRun)
   --quiz         after the answer, check your understanding with 1-3 short questions, judged here
+  --conversation-state  responses: where the conversation (tool rounds, the quiz) is kept: server
+                 (previous_response_id), client (the whole input each time, store: false) or auto (default:
+                 the server, the client once it refuses previous_response_id)
   --connect-timeout S   give up when the server sends no answer for S seconds (default 30)
   --idle-timeout S      give up when a started answer stalls for S seconds (default 120)
 
@@ -26,6 +30,7 @@ The API key is read from OPENAI_API_KEY. HTTPS_PROXY / HTTP_PROXY / NO_PROXY are
   badProtocol: 'Unknown protocol "%s": use responses, assistants or chat.',
   badInterpreter: 'Unknown interpreter "%s": use hosted, local or off.',
   badLocalInterpreter: 'Unknown local interpreter "%s": use pyodide or python.',
+  badConversationState: 'Unknown conversation state "%s": use auto, server or client.',
   interpreterUnavailable: 'The %s interpreter is not available in this build: answering without running code.',
   confirmRun: 'Run this code with your own Python? [r]un / [s]kip / [a]lways: ',
   remark: 'Remark, line %s (%s): %s',
@@ -98,6 +103,7 @@ const zhCn: Messages = {
   usage: `用法: code-tutor ask "<问题>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
                          [--local-interpreter pyodide|python] [--base-url URL] [--model 模型] [--transcript]
                          [--mode explain|hint|review] [--course 文件] [--predict] [--quiz]
+                         [--conversation-state auto|server|client]
 
   --protocol     线路协议（默认: responses）；chat = /chat/completions，代码在本地运行
   --interpreter  hosted: 服务器的代码解释器（默认；使用 chat 时代码在本地运行），
@@ -110,6 +116,8 @@ const zhCn: Messages = {
   --course       课程规则文件（.codetutor.json）
   --predict      每段代码的输出显示之前，先请你预测它会打印什么（课程的 predictBeforeRun 也会开启）
   --quiz         回答之后，用 1-3 个小问题检查你的理解，在本机判分
+  --conversation-state  responses: 对话（工具调用轮次、测验）保存在哪里: server（previous_response_id）、
+                 client（每次发送完整输入，store: false）或 auto（默认: 服务器，服务器拒绝 previous_response_id 后改为客户端）
   --connect-timeout S   服务器 S 秒内没有应答则放弃（默认 30）
   --idle-timeout S      已开始的回答停顿 S 秒则放弃（默认 120）
 
@@ -121,6 +129,7 @@ API 密钥从 OPENAI_API_KEY 读取。支持 HTTPS_PROXY / HTTP_PROXY / NO_PROXY
   badProtocol: '未知协议 "%s": 请使用 responses、assistants 或 chat。',
   badInterpreter: '未知解释器 "%s": 请使用 hosted、local 或 off。',
   badLocalInterpreter: '未知本地解释器 "%s": 请使用 pyodide 或 python。',
+  badConversationState: '未知对话状态 "%s": 请使用 auto、server 或 client。',
   interpreterUnavailable: '此版本中没有 %s 解释器: 将不运行代码作答。',
   confirmRun: '用你自己的 Python 运行这段代码吗？[r] 运行 / [s] 跳过 / [a] 总是: ',
   remark: '批注，第 %s 行（%s）：%s',

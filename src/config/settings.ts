@@ -1,9 +1,10 @@
 /** The extension's settings, read fresh each time they are needed (they can change at any moment). */
 import * as vscode from 'vscode';
 import type { ProviderConfig } from '../engine/createProvider';
-import { type DashScopeRegion, type ProviderPreset, isProviderPreset, presetBaseUrl, presets } from '../engine/presets';
+import { type DashScopeRegion, type ProviderPreset, conversationStateFor, isProviderPreset, presetBaseUrl, presets } from '../engine/presets';
 import { type Protocol, protocols } from '../engine/provider';
 import { defaultHistoryTokens } from '../engine/providers/chat/chatHistory';
+import { type ConversationState, conversationStates } from '../engine/providers/responses/clientConversation';
 import { isTutorMode, type TutorMode } from '../tutor/modes';
 
 /** Where code runs: the server's hosted interpreter, locally (run_python), or nowhere. */
@@ -22,8 +23,10 @@ export interface TutorSettings {
   readonly connectTimeoutSeconds: number;
   readonly idleTimeoutSeconds: number;
   readonly interpreter: InterpreterSetting;
-  /** Chat completions: the conversation kept and sent, in tokens. */
+  /** Chat completions (and Responses with the conversation on the client): the conversation kept and sent, in tokens. */
   readonly chatHistoryTokens: number;
+  /** Responses: where the conversation is kept (`auto`: by preset, and the client after a refused previous_response_id). */
+  readonly conversationState: ConversationState;
   readonly dashscopeRegion: DashScopeRegion;
 }
 
@@ -47,6 +50,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): TutorSetting
   const interpreterRaw = c.get<string>('interpreter');
   const interpreter: InterpreterSetting = interpreterRaw === 'local' || interpreterRaw === 'off' ? interpreterRaw : 'hosted';
   const tokens = c.get<number>('chatHistoryTokens');
+  const stateRaw = c.get<string>('conversationState');
   return {
     provider,
     protocol,
@@ -58,6 +62,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): TutorSetting
     idleTimeoutSeconds: positive(c.get<number>('idleTimeoutSeconds'), 120),
     interpreter,
     chatHistoryTokens: typeof tokens === 'number' && Number.isFinite(tokens) && tokens >= 500 ? Math.floor(tokens) : defaultHistoryTokens,
+    conversationState: (conversationStates as readonly string[]).includes(stateRaw ?? '') ? (stateRaw as ConversationState) : 'auto',
     dashscopeRegion,
   };
 }
@@ -79,6 +84,7 @@ export function providerConfig(s: TutorSettings, apiKey: string): ProviderConfig
     connectTimeoutMs: s.connectTimeoutSeconds * 1000,
     idleTimeoutMs: s.idleTimeoutSeconds * 1000,
     historyTokens: s.chatHistoryTokens,
+    conversationState: conversationStateFor(s.conversationState, s.provider),
     ...(preset.keyHeader ? { headers: { [preset.keyHeader]: apiKey } } : {}),
   };
 }

@@ -4,6 +4,7 @@
  * URL and the protocol are the learner's to say. Local servers (Ollama, LM Studio, llama.cpp) need no key.
  */
 import type { Protocol } from './provider';
+import type { ConversationState } from './providers/responses/clientConversation';
 
 export type ProviderPreset = 'openai' | 'azure' | 'dashscope' | 'compatible' | 'ollama' | 'lmstudio' | 'llamacpp' | 'deepseek' | 'openrouter';
 export const providerPresets: readonly ProviderPreset[] = ['openai', 'azure', 'dashscope', 'compatible', 'ollama', 'lmstudio', 'llamacpp', 'deepseek', 'openrouter'];
@@ -25,6 +26,8 @@ export interface PresetInfo {
   readonly keyHeader?: string;
   /** DashScope's Responses endpoint ignores `instructions`: send them as a system message instead. */
   readonly instructionsAsMessage?: boolean;
+  /** Its `/v1/responses` keeps no responses (no `previous_response_id`): the conversation is kept on the client. */
+  readonly statelessResponses?: boolean;
 }
 
 const dashscopeHost: Readonly<Record<DashScopeRegion, string>> = { beijing: 'dashscope.aliyuncs.com', singapore: 'dashscope-intl.aliyuncs.com' };
@@ -46,17 +49,25 @@ export const presets: Readonly<Record<ProviderPreset, PresetInfo>> = {
     instructionsAsMessage: true,
   },
   compatible: { baseUrl: {}, defaultModel: 'gpt-5-mini', keyEnv: ['OPENAI_API_KEY'] },
-  ollama: { baseUrl: { chat: 'http://127.0.0.1:11434/v1', responses: 'http://127.0.0.1:11434/v1' }, defaultModel: 'qwen2.5-coder', defaultProtocol: 'chat', keyEnv: [], noKey: true },
+  ollama: { baseUrl: { chat: 'http://127.0.0.1:11434/v1', responses: 'http://127.0.0.1:11434/v1' }, defaultModel: 'qwen2.5-coder', defaultProtocol: 'chat', keyEnv: [], noKey: true, statelessResponses: true },
   lmstudio: { baseUrl: { chat: 'http://127.0.0.1:1234/v1', responses: 'http://127.0.0.1:1234/v1' }, defaultModel: 'qwen2.5-coder-7b-instruct', defaultProtocol: 'chat', keyEnv: [], noKey: true },
-  llamacpp: { baseUrl: { chat: 'http://127.0.0.1:8080/v1' }, defaultModel: 'default', defaultProtocol: 'chat', keyEnv: [], noKey: true },
+  llamacpp: { baseUrl: { chat: 'http://127.0.0.1:8080/v1' }, defaultModel: 'default', defaultProtocol: 'chat', keyEnv: [], noKey: true, statelessResponses: true },
   deepseek: { baseUrl: { chat: 'https://api.deepseek.com/v1' }, defaultModel: 'deepseek-chat', defaultProtocol: 'chat', keyEnv: ['DEEPSEEK_API_KEY'] },
-  openrouter: { baseUrl: { chat: 'https://openrouter.ai/api/v1', responses: 'https://openrouter.ai/api/v1' }, defaultModel: 'openai/gpt-4o-mini', defaultProtocol: 'chat', keyEnv: ['OPENROUTER_API_KEY'] },
+  openrouter: { baseUrl: { chat: 'https://openrouter.ai/api/v1', responses: 'https://openrouter.ai/api/v1' }, defaultModel: 'openai/gpt-4o-mini', defaultProtocol: 'chat', keyEnv: ['OPENROUTER_API_KEY'], statelessResponses: true },
 };
 
 /** The base URL a preset uses for a protocol, in a DashScope region where that applies. */
 export function presetBaseUrl(provider: ProviderPreset, protocol: Protocol, region: DashScopeRegion = 'beijing'): string | undefined {
   if (provider === 'dashscope') return dashscopeBaseUrls(region)[protocol];
   return presets[provider].baseUrl[protocol];
+}
+
+/**
+ * `codeTutor.conversationState` for a preset: `auto` is the client on a server known to keep no responses, and
+ * otherwise stays `auto` (the server, falling back to the client when it refuses previous_response_id).
+ */
+export function conversationStateFor(setting: ConversationState, provider: ProviderPreset): ConversationState {
+  return setting === 'auto' && presets[provider].statelessResponses ? 'client' : setting;
 }
 
 /** What a local server's key is when it needs none (the openai package insists on one). */

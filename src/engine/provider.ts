@@ -7,12 +7,14 @@ import type { StreamEvent } from '../shared/events';
 import type { Question } from '../shared/protocol';
 import type { LocalInterpreter } from './interpreter/localInterpreter';
 import type { ChatMessage } from './providers/chat/chatHistory';
+import type { InputItem } from './providers/responses/clientConversation';
 import type { FunctionTool } from './tools/functionTool';
 
 /**
  * Where a conversation continues from. Responses: the last response id. Assistants: the thread (and assistant).
  * Chat completions are stateless: the messages themselves (questions, answers, tool calls and results), trimmed to
- * a token budget; the host keeps them with the chat.
+ * a token budget; the host keeps them with the chat. Responses on a server that keeps no responses: the input items,
+ * the same way (`input`).
  */
 export interface ConversationRef {
   readonly responseId?: string;
@@ -31,6 +33,12 @@ export interface ConversationRef {
   readonly endsWithThisRun?: boolean;
   /** Kept by the host: the id of its turn whose exchange ends `messages`, so that turn's exchange can be dropped. */
   readonly messagesTurnId?: string;
+  /** Responses, conversation kept on the client: the input items sent and received, trimmed to the token budget. */
+  readonly input?: readonly InputItem[];
+  /** Responses: this server refused previous_response_id, so this chat continues from `input` only. */
+  readonly clientState?: boolean;
+  /** The host's mark: the turn whose exchange is the last one in `input` (regenerate drops it). */
+  readonly inputTurn?: string;
 }
 
 /** What of an Assistants thread a chat no longer has (Regenerate, Edit and resend dropped it). */
@@ -58,7 +66,7 @@ export interface RunRequest {
    */
   readonly localInterpreter?: LocalInterpreter;
   /**
-   * Stateless protocols (chat completions) report the conversation to continue from here, once, just before
+   * Stateless protocols (chat completions; Responses with the conversation kept on the client) report the conversation to continue from here, once, just before
    * `run.finished`. The caller keeps it and passes it back as `conversation` with the next question.
    * Assistants report here when a pending `rewind` was done (and the thread, if it had to change).
    */

@@ -23,6 +23,7 @@ import {
 } from './assistantsScenarios';
 import { chatContext, checkMessages, lastUserText, modelList, planChat } from './chatScenarios';
 import { parseSse, readAssistantsFixture, responsesFixtureEvents } from './fixtures';
+import { planStateless } from './statelessResponses';
 import { makeChartPng } from './png';
 import {
   completedOnlyScenario,
@@ -142,7 +143,7 @@ interface ThreadRecord {
   readonly runs: Map<string, RunRecord>;
 }
 
-const API_PREFIXES = ['/compatible-mode/v1', '/api/v1', '/v1'] as const;
+const API_PREFIXES = ['/compatible-mode/v1', '/api/v1', '/stateless/v1', '/v1'] as const;
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'expired', 'incomplete', 'requires_action']);
 
@@ -529,6 +530,10 @@ class FakeServerImpl {
         fail(404, `Invalid URL (${method} ${url.pathname})`);
       }
       this.checkAuth(req);
+      if (prefix === '/stateless/v1') {
+        await this.statelessRoute(method, url.pathname.slice(prefix.length), asObject(body), rec, res);
+        return;
+      }
       const flavour: AssistantsFlavour = prefix === '/api/v1' ? 'dashscope' : 'openai';
       await this.route(method, url.pathname.slice(prefix.length), url.searchParams, asObject(body), rec, res, flavour);
     } catch (err) {
@@ -812,6 +817,21 @@ class FakeServerImpl {
       fail(500, 'fake server: this scenario has no final Response to return without streaming', 'server_error');
     }
     this.ok(res, rec, final);
+  }
+
+  /** `/stateless/v1`: a Responses server that keeps no responses (statelessResponses.ts). */
+  private async statelessRoute(method: string, path: string, body: Json, rec: RecordedRequest, res: ServerResponse): Promise<void> {
+    if (method === 'POST' && path === '/responses') {
+      rec.scenario = 'stateless';
+      this.changed();
+      const plan = planStateless(body);
+      if ('failure' in plan) throw new HttpError(plan.failure);
+      if (body.stream === true) return this.stream(res, rec, plan.events, this.opts.delayMs ?? DEFAULT_DELAY_MS);
+      return this.ok(res, rec, plan.response);
+    }
+    if (method === 'GET' && path === '/models') return this.ok(res, rec, modelList());
+    if (method === 'GET' && path.startsWith('/responses/')) fail(404, `Response with id '${path.slice('/responses/'.length)}' not found.`, 'invalid_request_error', null, 'response_id');
+    fail(404, `Invalid URL (${method} ${path})`);
   }
 
   private chooseResponses(markers: ReturnType<typeof readMarkers>, hasToolOutputs: boolean): Resolved & { delayMs: number | undefined } {

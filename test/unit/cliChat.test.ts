@@ -105,3 +105,33 @@ test('incomplete (length) exits 1 with the reason; bad --interpreter / --local-i
   assert.equal(badLocal.code, 2);
   assert.match(badLocal.stderr, /Unknown local interpreter "ruby"/);
 });
+
+test('--protocol responses --interpreter local on a server that keeps no responses: --conversation-state', async () => {
+  const url = `${server.origin}/stateless/v1`;
+  const args = (state?: string) => ['ask', 'Square some numbers', '--protocol', 'responses', '--interpreter', 'local', '--local-interpreter', 'python', '--base-url', url, '--transcript', ...(state ? ['--conversation-state', state] : [])];
+  const posts = (from: number) => server.requests.slice(from).filter((r) => r.method === 'POST' && r.path === '/stateless/v1/responses');
+
+  // client: the tool round carries the whole input, store: false.
+  let from = server.requests.length;
+  let r = await runCli(testCli, args('client'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(JSON.parse(r.stdout).items.at(-1).text, /Python printed: «turn 1 squares: \[1, 4, 9\]»/);
+  assert.deepEqual(posts(from).map((q) => [q.status, (q.body as { store?: boolean }).store]), [[200, false], [200, false]]);
+
+  // auto (the default): the server refuses previous_response_id once, the round is sent again whole.
+  from = server.requests.length;
+  r = await runCli(testCli, args());
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(posts(from).map((q) => q.status), [200, 400, 200]);
+
+  // server: the refusal is the answer.
+  from = server.requests.length;
+  r = await runCli(testCli, args('server'));
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /previous_response_id/);
+  assert.deepEqual(posts(from).map((q) => q.status), [200, 400]);
+
+  r = await runCli(testCli, ['ask', 'q', '--conversation-state', 'nowhere']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /Unknown conversation state "nowhere": use auto, server or client\./);
+});

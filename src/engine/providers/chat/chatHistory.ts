@@ -41,16 +41,40 @@ export function estimateTokens(messages: readonly ChatMessage[]): number {
   return Math.ceil(chars / 4);
 }
 
-/** Messages split into exchanges: each starts at a user message and holds everything up to the next one. */
-function exchanges(messages: readonly ChatMessage[]): ChatMessage[][] {
-  const out: ChatMessage[][] = [];
-  for (const m of messages) {
-    if (m.role === 'system') continue;
-    if (m.role === 'user' || out.length === 0) out.push([m]);
-    else out[out.length - 1].push(m);
+/**
+ * A conversation split into exchanges: each starts at an item for which `opens` is true (the learner's question)
+ * and holds everything up to the next one. Items before the first question (a damaged history) are dropped: they
+ * cannot be sent on their own. Generic, so the Responses client-held input is cut the same way.
+ */
+export function splitExchanges<T>(items: readonly T[], opens: (item: T) => boolean): T[][] {
+  const out: T[][] = [];
+  for (const m of items) {
+    if (opens(m)) out.push([m]);
+    else if (out.length > 0) out[out.length - 1].push(m);
   }
-  // An exchange that does not start with the learner's question (a damaged history) cannot be sent on its own.
-  return out.filter((x) => x[0].role === 'user');
+  return out;
+}
+
+/**
+ * The newest whole exchanges that fit in `budget` tokens, as `cost` counts them. Whole exchanges only, so a tool
+ * result never loses the call it answers.
+ */
+export function trimExchanges<T>(items: readonly T[], budget: number, opens: (item: T) => boolean, cost: (exchange: readonly T[]) => number): T[] {
+  const list = splitExchanges(items, opens);
+  const kept: T[][] = [];
+  let used = 0;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const c = cost(list[i]);
+    if (used + c > budget) break;
+    kept.unshift(list[i]);
+    used += c;
+  }
+  return kept.flat();
+}
+
+/** Everything before the last exchange (regenerate, edit and resend drop the last question and its answer). */
+export function withoutLastExchange<T>(items: readonly T[], opens: (item: T) => boolean): T[] {
+  return splitExchanges(items, opens).slice(0, -1).flat();
 }
 
 /**
@@ -58,16 +82,17 @@ function exchanges(messages: readonly ChatMessage[]): ChatMessage[][] {
  * Whole exchanges only, so a tool result never loses the call it answers.
  */
 export function trimHistory(messages: readonly ChatMessage[], budget: number): ChatMessage[] {
-  const list = exchanges(messages);
-  const kept: ChatMessage[][] = [];
-  let used = 0;
-  for (let i = list.length - 1; i >= 0; i--) {
-    const cost = estimateTokens(list[i]);
-    if (used + cost > budget) break;
-    kept.unshift(list[i]);
-    used += cost;
-  }
-  return kept.flat();
+  return trimExchanges(
+    messages.filter((m) => m.role !== 'system'),
+    budget,
+    (m) => m.role === 'user',
+    estimateTokens,
+  );
+}
+
+/** A tool result as the history keeps it: capped at maxToolResultChars. */
+export function keptToolResult(text: string): string {
+  return text.length > maxToolResultChars ? `${text.slice(0, maxToolResultChars)}\n[… ${text.length - maxToolResultChars} more characters not kept]` : text;
 }
 
 /**
@@ -80,9 +105,7 @@ export function forHistory(messages: readonly ChatMessage[]): ChatMessage[] {
       const { reasoning_content: _dropped, ...rest } = m;
       return rest;
     }
-    if (m.role === 'tool' && m.content.length > maxToolResultChars) {
-      return { ...m, content: `${m.content.slice(0, maxToolResultChars)}\n[… ${m.content.length - maxToolResultChars} more characters not kept]` };
-    }
+    if (m.role === 'tool' && m.content.length > maxToolResultChars) return { ...m, content: keptToolResult(m.content) };
     return m;
   });
 }

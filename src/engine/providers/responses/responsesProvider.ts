@@ -1,7 +1,9 @@
 /**
  * The thin I/O shell of the Responses API: the real `openai` package does the HTTP and SSE, the pure
  * ResponsesMapper turns its events into ours, and this file adds what needs I/O — file downloads, function tool
- * rounds (`function_call_output` + `previous_response_id`), cancellation and error classification.
+ * rounds (`function_call_output` + `previous_response_id`), cancellation and error classification. For servers that
+ * keep no responses the conversation is kept here instead (clientConversation.ts): the whole input each time,
+ * `store: false`, no `previous_response_id`.
  */
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import type { StreamEvent } from '../../../shared/events';
@@ -14,6 +16,18 @@ import { type ConnectionOptions, type Provider, type RunRequest, questionText, t
 import { runToolCall } from '../../tools/functionTool';
 import { codeToolName } from '../chat/chatMapper';
 import { runPythonCall } from '../chat/runPythonTool';
+import { defaultHistoryTokens } from '../chat/chatHistory';
+import {
+  type ConversationState,
+  type InputItem,
+  ResponseOutputs,
+  estimateInputTokens,
+  forInputHistory,
+  isInputList,
+  previousResponseRefused,
+  trimInput,
+  userItem,
+} from './clientConversation';
 import { ResponsesMapper } from './responsesMapper';
 import { RunPythonStreamer, runPythonResponsesTool } from './runPythonOnResponses';
 
@@ -22,6 +36,18 @@ export interface ResponsesProviderOptions extends ConnectionOptions {
   readonly instructionsAsMessage?: boolean;
   /** For tests; defaults to the global fetch (which VS Code routes through its proxy settings). */
   readonly fetch?: typeof fetch;
+  /** Where the conversation is kept (`codeTutor.conversationState`, presets resolved); default `server`. */
+  readonly conversationState?: ConversationState;
+  /** The client-held conversation's budget in tokens (`codeTutor.chatHistoryTokens`). */
+  readonly historyTokens?: number;
+}
+
+/** The API error's words (message, code, param), to tell a refused previous_response_id. */
+function refusedPrevious(e: unknown): boolean {
+  if (!(e instanceof APIError) || typeof e.status !== 'number') return false;
+  const err = (e.error ?? {}) as { message?: unknown; code?: unknown; param?: unknown };
+  const text = [err.message, err.code, err.param, e.message].filter((x) => typeof x === 'string').join(' ');
+  return previousResponseRefused(e.status, text);
 }
 
 /**
@@ -53,8 +79,6 @@ async function jsonAsSse(res: Response, init: RequestInit | undefined): Promise<
   headers.set('content-type', 'text/event-stream');
   return new Response(`event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`, { status: res.status, headers });
 }
-
-type InputItem = Record<string, unknown>;
 
 export class ResponsesProvider implements Provider {
   readonly protocol = 'responses' as const;
@@ -97,6 +121,31 @@ export class ResponsesProvider implements Provider {
       : questionText(request.question);
     let previous = request.conversation?.responseId;
     const maxRounds = this.options.maxToolRounds ?? 8;
+    // Where the conversation is kept: `client` sends the whole input every time; `auto` keeps it here as well, to
+    // resend it when the server refuses previous_response_id (and stays on the client for that chat from then on).
+    const state = this.options.conversationState ?? 'server';
+    const tracking = state !== 'server';
+    let clientHeld = state === 'client' || (state === 'auto' && request.conversation?.clientState === true);
+    const budget = Math.max(500, this.options.historyTokens ?? defaultHistoryTokens);
+    const user = userItem(questionText(request.question));
+    const kept = request.conversation?.input;
+    const history = tracking && isInputList(kept) ? trimInput(kept, budget - estimateInputTokens([user])) : [];
+    /** This question's items: the question, then each round's output items and function_call_output items. */
+    const turn: InputItem[] = [user];
+    let received: ResponseOutputs | undefined;
+    let reported = false;
+    /** Hand back the conversation once, just before run.finished (nothing when the question got no answer). */
+    const finishing = <E extends StreamEvent>(e: E): E => {
+      if (e.kind !== 'run.finished' || !tracking || reported || !request.onConversation) return e;
+      reported = true;
+      const mine = [...turn, ...(received?.items() ?? [])];
+      const answered = e.status === 'completed' || e.status === 'incomplete';
+      // Stopped or failed: keep the question and what the assistant said, never a call without its output.
+      const said = answered ? mine : mine.filter((i) => i === user || (i.type === 'message' && i.role === 'assistant'));
+      if (said.length < 2 && !answered) return e;
+      request.onConversation({ input: trimInput(forInputHistory([...history, ...said]), budget), ...(state === 'auto' && clientHeld ? { clientState: true } : {}) });
+      return e;
+    };
 
     try {
       for (let round = 0; ; round++) {
@@ -105,8 +154,9 @@ export class ResponsesProvider implements Provider {
         const body = {
           model: this.options.model,
           ...(asMessage ? {} : { instructions }),
-          input,
-          ...(previous ? { previous_response_id: previous } : {}),
+          // The client-held conversation: the whole input, nothing stored, no previous_response_id.
+          input: clientHeld ? [...(asMessage ? [{ role: 'system', content: instructions }] : []), ...history, ...turn] : input,
+          ...(clientHeld ? { store: false } : previous ? { previous_response_id: previous } : {}),
           tools: [
             ...(hosted ? [{ type: 'code_interpreter' as const, container: { type: 'auto' as const } }] : []),
             ...(local ? [runPythonResponsesTool] : []),
@@ -116,12 +166,24 @@ export class ResponsesProvider implements Provider {
           stream: true as const,
         };
         const client = this.client;
-        const stream = yield* withRetries(() => client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, { signal }), {
-          policy: this.retry,
-          signal,
-        });
+        let stream: AsyncIterable<unknown>;
+        try {
+          stream = yield* withRetries(() => client.responses.create(body as unknown as OpenAI.Responses.ResponseCreateParamsStreaming, { signal }), {
+            policy: this.retry,
+            signal,
+          });
+        } catch (e) {
+          if (state === 'auto' && !clientHeld && previous && refusedPrevious(e)) {
+            // This server keeps no responses: send this request again with the whole conversation, and keep it here.
+            clientHeld = true;
+            round--;
+            continue;
+          }
+          throw e;
+        }
+        received = tracking ? new ResponseOutputs() : undefined;
 
-        let next: { responseId: string; input: InputItem[] } | undefined;
+        let next: { responseId?: string; input: InputItem[] } | undefined;
         let finished = false;
         const handle = async function* (events: MapperEvent[]): AsyncGenerator<StreamEvent> {
           for (const m of events) {
@@ -139,15 +201,16 @@ export class ResponsesProvider implements Provider {
                 yield { kind: 'tool.result', id: call.itemId, output: outcome.output, isError: outcome.isError };
                 outputs.push({ type: 'function_call_output', call_id: call.callId, output: outcome.output });
               }
-              if (m.responseId) next = { responseId: m.responseId, input: outputs };
+              // The client-held conversation needs no response id: the next request carries the calls themselves.
+              if (m.responseId || clientHeld) next = { responseId: m.responseId, input: outputs };
               else {
                 finished = true;
-                yield { kind: 'run.finished', status: 'failed', error: { kind: 'protocol', message: 'the server asked for tool outputs without a response id' } };
+                yield finishing({ kind: 'run.finished', status: 'failed', error: { kind: 'protocol', message: 'the server asked for tool outputs without a response id' } });
               }
             } else {
               files.observe(m);
               if (m.kind === 'run.finished') finished = true;
-              yield m;
+              yield finishing(m);
             }
           }
         };
@@ -157,6 +220,7 @@ export class ResponsesProvider implements Provider {
         let dropped: unknown;
         try {
           for await (const wire of stream) {
+            received?.observe(wire);
             if (localCode) yield* handle(localCode.observe(wire));
             yield* handle(viaLocal(mapper.map(wire)));
             if (finished || next) break;
@@ -167,28 +231,32 @@ export class ResponsesProvider implements Provider {
         }
         // The SDK ends its iterator quietly when aborted: that is a stop, not a broken stream.
         if (signal?.aborted && !finished) {
-          yield { kind: 'run.finished', status: 'cancelled' };
+          yield finishing({ kind: 'run.finished', status: 'cancelled' });
           return;
         }
         if (!finished && !next) {
           // The stream ended (or broke) before the response said how it ended. The server keeps the response:
           // ask it, and finish from what it says, without repeating what was shown.
           const stored = mapper.id ? await this.retrieve(mapper.id, signal) : undefined;
+          received?.observe(stored);
           if (stored) yield* handle(viaLocal(mapper.map(stored)));
           if (!finished && !next) yield* handle(viaLocal(mapper.end(dropped === undefined ? undefined : networkError(dropped))));
         }
         if (finished) return;
         if (!next) return; // end() always finishes or asks for action; defensive
         if (round + 1 >= maxRounds) {
-          yield { kind: 'run.finished', status: 'incomplete', reason: 'too many tool rounds' };
+          yield finishing({ kind: 'run.finished', status: 'incomplete', reason: 'too many tool rounds' });
           return;
         }
         previous = next.responseId;
         input = next.input;
+        // This round's output (its function calls) and our outputs are part of the conversation from now on.
+        turn.push(...(received?.items() ?? []), ...next.input);
+        received = undefined;
       }
     } catch (e) {
       const end = finishFromError(e, signal);
-      yield end.kind === 'run.finished' && end.error ? { ...end, error: { ...end.error, message: redactSecrets(end.error.message, this.options.apiKey) } } : end;
+      yield finishing(end.kind === 'run.finished' && end.error ? { ...end, error: { ...end.error, message: redactSecrets(end.error.message, this.options.apiKey) } } : end);
     }
   }
 
