@@ -13,6 +13,8 @@
  * - `drop:K[:mid]` send K SSE messages (and half of the next one's bytes with `mid`), then destroy the socket
  * - `html200` a captive portal's 200 page; `empty200` a 200 with no body; `json200` the finished answer as JSON
  * - `longline:BYTES` a 200 stream whose first line is BYTES long with no line break
+ * - `…:resume=CODE` (with any fault) also answers every resumed stream (`GET …/responses/{id}?stream=true…`) with
+ *   HTTP CODE, as a server that cannot resume would
  */
 import { type IncomingMessage, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -94,6 +96,13 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
       const times = Number(parts.find((p) => p.startsWith('times='))?.slice(6) ?? Infinity);
       const after = Number(parts.find((p) => p.startsWith('after='))?.slice(6) ?? 0);
       const isRun = method === 'POST' && /\/(responses|runs|chat\/completions)$/.test(path.split('?')[0]);
+      const resume = parts.find((p) => p.startsWith('resume='))?.slice(7);
+      if (resume !== undefined && method === 'GET' && /\/responses\/[^/?]+\?(.*&)?stream=true/.test(path)) {
+        const code = Number(resume);
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `fault proxy: ${code} ${statusText[code] ?? ''}`.trim(), type: 'invalid_request_error', param: null, code: null } }));
+        return;
+      }
       if (!isRun) return forward(req, res, path, body);
       const count = used.get(fault) ?? 0;
       used.set(fault, count + 1);
