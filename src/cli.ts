@@ -2,7 +2,7 @@
  * The terminal client on the same engine as the extension:
  *   node dist/cli.js ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
  *     [--local-interpreter pyodide|python] [--base-url URL] [--model M] [--transcript]
- *     [--mode explain|hint|review] [--course .codetutor.json] [--predict] [--quiz]
+ *     [--mode explain|hint|review] [--course .codetutor.json] [--predict] [--quiz] [--background]
  * Exit codes: 0 completed, 1 failed or incomplete, 2 bad usage, 130 interrupted (Ctrl-C keeps what arrived).
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -49,6 +49,8 @@ interface CliArgs {
   predict: boolean;
   /** After a completed answer, "Check my understanding": a quiz judged here. */
   quiz: boolean;
+  /** Responses: background responses, resumed after a dropped connection. */
+  background: boolean;
 }
 
 class UsageError extends Error {}
@@ -69,6 +71,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let idleTimeoutMs: number | undefined;
   let predict = false;
   let quiz = false;
+  let background = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -98,6 +101,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
         break;
       case '--quiz':
         quiz = true;
+        break;
+      case '--background':
+        background = true;
         break;
       case '--mode': {
         const m = value();
@@ -158,6 +164,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     idleTimeoutMs,
     predict,
     quiz,
+    background,
   };
 }
 
@@ -234,6 +241,7 @@ async function main(argv: readonly string[]): Promise<number> {
       model: args.model,
       connectTimeoutMs: args.connectTimeoutMs,
       idleTimeoutMs: args.idleTimeoutMs,
+      ...(args.background ? { background: true } : {}),
       ...net,
     });
   } catch (e) {

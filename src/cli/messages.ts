@@ -2,7 +2,7 @@
 const en = {
   usage: `Usage: code-tutor ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
                          [--local-interpreter pyodide|python] [--base-url URL] [--model MODEL] [--transcript]
-                         [--mode explain|hint|review] [--course FILE] [--predict] [--quiz]
+                         [--mode explain|hint|review] [--course FILE] [--predict] [--quiz] [--background]
 
   --protocol     wire protocol (default: responses); chat = /chat/completions with code run locally
   --interpreter  hosted: the server's code interpreter (default; with chat, code runs locally),
@@ -15,6 +15,8 @@ const en = {
   --course       a course rules file (.codetutor.json)
   --predict      before each piece of code's output, ask what you think it prints (also the course's predictBeforeRun)
   --quiz         after the answer, check your understanding with 1-3 short questions, judged here
+  --background   responses protocol: a background response, picked up where it broke off if the connection drops
+                 (Ctrl-C cancels it on the server; needs a server with background mode, e.g. OpenAI)
   --connect-timeout S   give up when the server sends no answer for S seconds (default 30)
   --idle-timeout S      give up when a started answer stalls for S seconds (default 120)
 
@@ -97,7 +99,7 @@ type Messages = typeof en;
 const zhCn: Messages = {
   usage: `用法: code-tutor ask "<问题>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
                          [--local-interpreter pyodide|python] [--base-url URL] [--model 模型] [--transcript]
-                         [--mode explain|hint|review] [--course 文件] [--predict] [--quiz]
+                         [--mode explain|hint|review] [--course 文件] [--predict] [--quiz] [--background]
 
   --protocol     线路协议（默认: responses）；chat = /chat/completions，代码在本地运行
   --interpreter  hosted: 服务器的代码解释器（默认；使用 chat 时代码在本地运行），
@@ -110,6 +112,8 @@ const zhCn: Messages = {
   --course       课程规则文件（.codetutor.json）
   --predict      每段代码的输出显示之前，先请你预测它会打印什么（课程的 predictBeforeRun 也会开启）
   --quiz         回答之后，用 1-3 个小问题检查你的理解，在本机判分
+  --background   responses 协议: 以后台模式创建回答，连接中断时从断开处继续接收
+                 （Ctrl-C 会在服务器上取消它；需要支持后台模式的服务器，例如 OpenAI）
   --connect-timeout S   服务器 S 秒内没有应答则放弃（默认 30）
   --idle-timeout S      已开始的回答停顿 S 秒则放弃（默认 120）
 

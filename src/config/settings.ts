@@ -22,6 +22,8 @@ export interface TutorSettings {
   readonly connectTimeoutSeconds: number;
   readonly idleTimeoutSeconds: number;
   readonly interpreter: InterpreterSetting;
+  /** Responses: create background responses, so a dropped stream is resumed where it broke off. */
+  readonly backgroundResponses: boolean;
   /** Chat completions: the conversation kept and sent, in tokens. */
   readonly chatHistoryTokens: number;
   readonly dashscopeRegion: DashScopeRegion;
@@ -57,6 +59,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): TutorSetting
     connectTimeoutSeconds: positive(c.get<number>('connectTimeoutSeconds'), 30),
     idleTimeoutSeconds: positive(c.get<number>('idleTimeoutSeconds'), 120),
     interpreter,
+    backgroundResponses: c.get<boolean>('backgroundResponses', false) === true,
     chatHistoryTokens: typeof tokens === 'number' && Number.isFinite(tokens) && tokens >= 500 ? Math.floor(tokens) : defaultHistoryTokens,
     dashscopeRegion,
   };
@@ -79,6 +82,7 @@ export function providerConfig(s: TutorSettings, apiKey: string): ProviderConfig
     connectTimeoutMs: s.connectTimeoutSeconds * 1000,
     idleTimeoutMs: s.idleTimeoutSeconds * 1000,
     historyTokens: s.chatHistoryTokens,
+    ...(s.backgroundResponses ? { background: true } : {}),
     ...(preset.keyHeader ? { headers: { [preset.keyHeader]: apiKey } } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { RunStream } from '../../src/engine/runStream';
 import type { StreamEvent } from '../../src/shared/events';
 import { type RunTranscript, toTranscriptJson } from '../../src/shared/transcript';
 import { type FaultProxy, startFaultProxy } from '../fake/faultProxy';
+import { parseSse } from '../fake/fixtures';
 import { type FakeServer, startFakeServer } from '../fake/server';
 
 let server: FakeServer;
@@ -174,5 +175,37 @@ describe('background responses: a dropped stream is resumed with starting_after'
     // The server says so too.
     const res = await fetch(`${server.url}/responses/${id}`, { headers: { authorization: 'Bearer sk-test' } });
     assert.equal(((await res.json()) as { status?: string }).status, 'cancelled');
+  });
+});
+
+describe('fake server: background responses on the wire', () => {
+  const headers = { authorization: 'Bearer sk-test', 'content-type': 'application/json' };
+  const types = (text: string) => parseSse(text).map((e) => JSON.parse(e.data) as { type: string; sequence_number: number; response?: { status?: string; background?: boolean } });
+
+  it('streams queued before in_progress with gap-free sequence numbers, and replays the events after starting_after', async () => {
+    server.reset();
+    const res = await fetch(`${server.url}/responses`, { method: 'POST', headers, body: JSON.stringify({ model: 'm', input: 'What is a list?', background: true, stream: true }) });
+    const all = types(await res.text());
+    assert.deepEqual(all.slice(0, 3).map((e) => e.type), ['response.created', 'response.queued', 'response.in_progress']);
+    assert.equal(all[0]!.response?.status, 'queued');
+    assert.equal(all[0]!.response?.background, true);
+    assert.deepEqual(all.map((e) => e.sequence_number), all.map((_, i) => i));
+    assert.equal(all.at(-1)!.type, 'response.completed');
+    const id = (all[0]!.response as { id: string }).id;
+    const tail = types(await (await fetch(`${server.url}/responses/${id}?stream=true&starting_after=9`, { headers })).text());
+    assert.deepEqual(tail, all.slice(10), 'the same events after 9');
+    const bad = await fetch(`${server.url}/responses/${id}?stream=true&starting_after=x`, { headers });
+    assert.equal(bad.status, 400);
+  });
+
+  it('refuses to resume or cancel a response that is not a background one, and background without store', async () => {
+    server.reset();
+    const res = await fetch(`${server.url}/responses`, { method: 'POST', headers, body: JSON.stringify({ model: 'm', input: 'hi', stream: true }) });
+    const id = (types(await res.text())[0]!.response as { id: string }).id;
+    assert.equal((await fetch(`${server.url}/responses/${id}?stream=true&starting_after=3`, { headers })).status, 400);
+    assert.equal((await fetch(`${server.url}/responses/${id}/cancel`, { method: 'POST', headers })).status, 400);
+    assert.equal((await fetch(`${server.url}/responses/resp_nope?stream=true`, { headers })).status, 404);
+    const noStore = await fetch(`${server.url}/responses`, { method: 'POST', headers, body: JSON.stringify({ model: 'm', input: 'hi', stream: true, background: true, store: false }) });
+    assert.equal(noStore.status, 400);
   });
 });
