@@ -126,6 +126,33 @@ describe('background responses: a dropped stream is resumed with starting_after'
     }
   }
 
+  it('a resumed stream that drops again is resumed again, each time after the last event seen', async () => {
+    server.reset();
+    const { t, events: got } = await ask(proxy.url('drop:5:resume=drop10'));
+    assert.equal(t.status, 'completed', JSON.stringify(t.error));
+    assert.equal(shown(t), clean);
+    assertNoRepeats(got, t, 'resume=drop10');
+    const resumes = server.requests.filter((r) => r.method === 'GET' && r.query.stream === 'true').map((r) => Number(r.query.starting_after));
+    const expected = Array.from({ length: Math.ceil((events - 5) / 10) }, (_, i) => 4 + 10 * i);
+    assert.deepEqual(resumes, expected, 'each resume starts after the last event that arrived');
+    assert.ok(!got.some((e) => e.kind === 'run.retrying'), 'progress each time: no wait');
+  });
+
+  it('resumes that make no progress are bounded by the retry policy, with its backoff, then the stored response is retrieved', async () => {
+    server.reset();
+    const { t, events: got } = await ask(proxy.url('drop:5:resume=drop0'));
+    assert.equal(t.status, 'completed', JSON.stringify(t.error));
+    assert.equal(shown(t), clean);
+    assertNoRepeats(got, t, 'resume=drop0');
+    const resumes = server.requests.filter((r) => r.method === 'GET' && r.query.stream === 'true');
+    assert.equal(resumes.length, fastRetries.maxRetries + 1);
+    assert.ok(resumes.every((r) => r.query.starting_after === '4'));
+    const waits = got.filter((e): e is Extract<StreamEvent, { kind: 'run.retrying' }> => e.kind === 'run.retrying');
+    assert.deepEqual(waits.map((w) => w.attempt), [1, 2]);
+    assert.ok(waits.every((w) => w.delayMs > 0 && w.delayMs <= fastRetries.maxDelayMs));
+    assert.ok(server.requests.some((r) => r.method === 'GET' && /^\/v1\/responses\/resp_[^/]+$/.test(r.path) && r.query.stream === undefined), 'then retrieved');
+  });
+
   it('a server that cannot resume (404) falls back to retrieving the stored response', async () => {
     server.reset();
     const from = proxy.seen.length;
