@@ -243,11 +243,14 @@ export class ResponsesProvider implements Provider {
     }
   }
 
-  /** Stop: a background response would go on answering (and costing) on the server; cancel it there. Best effort. */
+  /**
+   * Stop: a background response would go on answering (and costing) on the server; cancel it there. Best effort, and
+   * awaited (briefly) before the run ends, so that a CLI that exits right after still sends it.
+   */
   private async cancelBackground(id: string | undefined): Promise<void> {
     if (!id) return;
     try {
-      await this.client.responses.cancel(id, { maxRetries: 0, timeout: 5_000 });
+      await this.client.responses.cancel(id, { maxRetries: 0, timeout: 3_000 });
     } catch {
       // Already finished, or the server is gone: nothing more to do.
     }
