@@ -3,6 +3,7 @@
  *   node dist/cli.js ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
  *     [--local-interpreter pyodide|python] [--base-url URL] [--model M] [--transcript]
  *     [--mode explain|hint|review] [--course .codetutor.json] [--predict] [--quiz] [--conversation-state auto|server|client]
+ *     [--background]
  * Exit codes: 0 completed, 1 failed or incomplete, 2 bad usage, 130 interrupted (Ctrl-C keeps what arrived).
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -52,6 +53,8 @@ interface CliArgs {
   quiz: boolean;
   /** Responses: where the conversation (tool rounds, the quiz follow-up) is kept. No preset here, so `auto` is the server with the fallback. */
   conversationState: ConversationState;
+  /** Responses: background responses, resumed after a dropped connection. */
+  background: boolean;
 }
 
 class UsageError extends Error {}
@@ -73,6 +76,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
   let predict = false;
   let quiz = false;
   let conversationState: ConversationState = 'auto';
+  let background = false;
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -102,6 +106,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
         break;
       case '--quiz':
         quiz = true;
+        break;
+      case '--background':
+        background = true;
         break;
       case '--mode': {
         const m = value();
@@ -169,6 +176,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliA
     predict,
     quiz,
     conversationState,
+    background,
   };
 }
 
@@ -246,6 +254,7 @@ async function main(argv: readonly string[]): Promise<number> {
       connectTimeoutMs: args.connectTimeoutMs,
       idleTimeoutMs: args.idleTimeoutMs,
       conversationState: args.conversationState,
+      ...(args.background ? { background: true } : {}),
       ...net,
     });
   } catch (e) {

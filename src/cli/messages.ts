@@ -3,7 +3,7 @@ const en = {
   usage: `Usage: code-tutor ask "<question>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
                          [--local-interpreter pyodide|python] [--base-url URL] [--model MODEL] [--transcript]
                          [--mode explain|hint|review] [--course FILE] [--predict] [--quiz]
-                         [--conversation-state auto|server|client]
+                         [--conversation-state auto|server|client] [--background]
 
   --protocol     wire protocol (default: responses); chat = /chat/completions with code run locally
   --interpreter  hosted: the server's code interpreter (default; with chat, code runs locally),
@@ -19,6 +19,8 @@ const en = {
   --conversation-state  responses: where the conversation (tool rounds, the quiz) is kept: server
                  (previous_response_id), client (the whole input each time, store: false) or auto (default:
                  the server, the client once it refuses previous_response_id)
+  --background   responses protocol: a background response, picked up where it broke off if the connection drops
+                 (Ctrl-C cancels it on the server; needs a server with background mode, e.g. OpenAI)
   --connect-timeout S   give up when the server sends no answer for S seconds (default 30)
   --idle-timeout S      give up when a started answer stalls for S seconds (default 120)
 
@@ -103,7 +105,7 @@ const zhCn: Messages = {
   usage: `用法: code-tutor ask "<问题>" [--protocol responses|assistants|chat] [--interpreter hosted|local|off]
                          [--local-interpreter pyodide|python] [--base-url URL] [--model 模型] [--transcript]
                          [--mode explain|hint|review] [--course 文件] [--predict] [--quiz]
-                         [--conversation-state auto|server|client]
+                         [--conversation-state auto|server|client] [--background]
 
   --protocol     线路协议（默认: responses）；chat = /chat/completions，代码在本地运行
   --interpreter  hosted: 服务器的代码解释器（默认；使用 chat 时代码在本地运行），
@@ -118,6 +120,8 @@ const zhCn: Messages = {
   --quiz         回答之后，用 1-3 个小问题检查你的理解，在本机判分
   --conversation-state  responses: 对话（工具调用轮次、测验）保存在哪里: server（previous_response_id）、
                  client（每次发送完整输入，store: false）或 auto（默认: 服务器，服务器拒绝 previous_response_id 后改为客户端）
+  --background   responses 协议: 以后台模式创建回答，连接中断时从断开处继续接收
+                 （Ctrl-C 会在服务器上取消它；需要支持后台模式的服务器，例如 OpenAI）
   --connect-timeout S   服务器 S 秒内没有应答则放弃（默认 30）
   --idle-timeout S      已开始的回答停顿 S 秒则放弃（默认 120）
 

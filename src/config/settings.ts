@@ -23,6 +23,8 @@ export interface TutorSettings {
   readonly connectTimeoutSeconds: number;
   readonly idleTimeoutSeconds: number;
   readonly interpreter: InterpreterSetting;
+  /** Responses: create background responses, so a dropped stream is resumed where it broke off. */
+  readonly backgroundResponses: boolean;
   /** Chat completions (and Responses with the conversation on the client): the conversation kept and sent, in tokens. */
   readonly chatHistoryTokens: number;
   /** Responses: where the conversation is kept (`auto`: by preset, and the client after a refused previous_response_id). */
@@ -61,6 +63,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): TutorSetting
     connectTimeoutSeconds: positive(c.get<number>('connectTimeoutSeconds'), 30),
     idleTimeoutSeconds: positive(c.get<number>('idleTimeoutSeconds'), 120),
     interpreter,
+    backgroundResponses: c.get<boolean>('backgroundResponses', false) === true,
     chatHistoryTokens: typeof tokens === 'number' && Number.isFinite(tokens) && tokens >= 500 ? Math.floor(tokens) : defaultHistoryTokens,
     conversationState: (conversationStates as readonly string[]).includes(stateRaw ?? '') ? (stateRaw as ConversationState) : 'auto',
     dashscopeRegion,
@@ -85,6 +88,7 @@ export function providerConfig(s: TutorSettings, apiKey: string): ProviderConfig
     idleTimeoutMs: s.idleTimeoutSeconds * 1000,
     historyTokens: s.chatHistoryTokens,
     conversationState: conversationStateFor(s.conversationState, s.provider),
+    ...(s.backgroundResponses ? { background: true } : {}),
     ...(preset.keyHeader ? { headers: { [preset.keyHeader]: apiKey } } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * A connection dropped after event k, for every k of a realistic stream, and cut in the middle of event k+1's bytes,
- * on every protocol (Responses, Assistants, Chat Completions with a `run_python` round): how many runs were recovered, and whether any character shown was lost or shown twice.
+ * on every protocol (Responses, Responses in background mode, Assistants, Chat Completions with a `run_python` round): how many runs were recovered, and whether any character shown was lost or shown twice.
+ * Background mode recovers by resuming the stream (`starting_after`): its row also counts the runs that resumed.
  * Used by test/unit/reliability.test.ts (which asserts 0 lost, 0 duplicated) and by `npm run bench` (figures under
  * "reliability" in test/bench/results.json).
  */
@@ -19,8 +20,13 @@ export interface ReliabilityFigures {
   readonly runsEndedInterrupted: number;
   readonly charactersLost: number;
   readonly charactersDuplicated: number;
-  readonly byProtocol: Record<string, { events: number; tried: number; recovered: number; lost: number; duplicated: number }>;
+  readonly byProtocol: Record<string, { events: number; tried: number; recovered: number; lost: number; duplicated: number; resumed?: number }>;
 }
+
+/** What is measured: a protocol, or Responses with background responses (resumed with `starting_after`). */
+export type ReliabilityCase = Protocol | 'responses (background)';
+
+const protocolOf = (c: ReliabilityCase): Protocol => (c === 'responses (background)' ? 'responses' : c);
 
 /** Write the figures under "reliability" in test/bench/results.json, keeping whatever else is there. */
 export function writeReliability(figures: ReliabilityFigures, file = resultsPath): void {
@@ -69,14 +75,14 @@ function extraChars(after: readonly string[], expected: readonly string[]): numb
  * the answer); the drop is tried at every event of each, so `events` counts both.
  */
 export async function measureReliability(
-  protocols: readonly Protocol[] = ['responses', 'assistants', 'chat'],
+  cases: readonly ReliabilityCase[] = ['responses', 'responses (background)', 'assistants', 'chat'],
   stride = 1,
   /** Each faulted run as it ended, for tests that check how (a clear error, or the whole answer). */
-  onRun?: (protocol: Protocol, fault: string, transcript: RunTranscript) => void,
+  onRun?: (protocol: ReliabilityCase, fault: string, transcript: RunTranscript) => void,
 ): Promise<ReliabilityFigures> {
   const server = await startFakeServer({ delayMs: 0 });
   const proxy = await startFaultProxy(server.origin);
-  const python = protocols.includes('chat') ? new Python3TestInterpreter() : undefined;
+  const python = cases.includes('chat') ? new Python3TestInterpreter() : undefined;
   const byProtocol: ReliabilityFigures['byProtocol'] = {};
   let tried = 0;
   let recovered = 0;
@@ -84,10 +90,12 @@ export async function measureReliability(
   let lost = 0;
   let duplicated = 0;
   try {
-    for (const protocol of protocols) {
+    for (const testCase of cases) {
+      const protocol = protocolOf(testCase);
+      const background = testCase === 'responses (background)';
       let expectedPieces: string[] = []; // the clean answer, once it is known
       const ask = (fault: string): { run: RunStream; seen: () => string[]; extraShown: () => number } => {
-        const provider = createProvider({ protocol, apiKey: 'sk-test', baseUrl: proxy.url(fault), model: 'm', connectTimeoutMs: 3000, idleTimeoutMs: 1500, pollIntervalMs: 10 });
+        const provider = createProvider({ protocol, apiKey: 'sk-test', baseUrl: proxy.url(fault), model: 'm', connectTimeoutMs: 3000, idleTimeoutMs: 1500, pollIntervalMs: 10, ...(background ? { background: true } : {}) });
         const run = RunStream.start(provider, { question: { text: 'What is a list?' }, ...(protocol === 'chat' && python ? { localInterpreter: python } : {}) });
         let shown: string[] = [];
         let extra = 0;
@@ -115,13 +123,16 @@ export async function measureReliability(
         while (g >= streams[r]) g -= streams[r++];
         return `drop:${g}${mid ? ':mid' : ''}${streams.length > 1 ? `:after=${r}:times=1` : ''}`;
       };
-      const stats = { events, tried: 0, recovered: 0, lost: 0, duplicated: 0 };
+      const stats: ReliabilityFigures['byProtocol'][string] = { events, tried: 0, recovered: 0, lost: 0, duplicated: 0, ...(background ? { resumed: 0 } : {}) };
       for (let k = 0; k < events; k = k + stride < events || k === events - 1 ? k + stride : events - 1) {
         for (const mid of [false, true]) {
           const fault = faultAt(k, mid);
+          const seenFrom = proxy.seen.length;
           const { run, seen, extraShown } = ask(fault);
           const t = await run.done();
-          onRun?.(protocol, fault, t);
+          onRun?.(testCase, fault, t);
+          // Resumed: the stream was picked up again after the last event seen (GET …/responses/{id}?stream=true&starting_after=N).
+          if (stats.resumed !== undefined && proxy.seen.slice(seenFrom).some((r) => r.method === 'GET' && /\/responses\/[^/?]+\?.*starting_after=/.test(r.path))) stats.resumed++;
           const after = pieces(t);
           let l = lostChars(seen(), after);
           // Shown twice or wrongly: past what the clean answer has, item by item, at the end or at any moment before.
@@ -140,7 +151,7 @@ export async function measureReliability(
           stats.duplicated += d;
         }
       }
-      byProtocol[protocol] = stats;
+      byProtocol[testCase] = stats;
     }
   } finally {
     python?.dispose();
@@ -155,7 +166,7 @@ if (require.main === module) {
   void measureReliability().then((r) => {
     writeReliability(r);
     for (const [protocol, s] of Object.entries(r.byProtocol)) {
-      console.log(`${protocol}: ${s.events} events, ${s.tried} runs, ${s.recovered} recovered, ${s.lost} characters lost, ${s.duplicated} duplicated`);
+      console.log(`${protocol}: ${s.events} events, ${s.tried} runs, ${s.recovered} recovered${s.resumed !== undefined ? ` (${s.resumed} resumed)` : ''}, ${s.lost} characters lost, ${s.duplicated} duplicated`);
     }
     console.log(`all: ${r.runsTried} runs, ${r.runsRecovered} recovered, ${r.runsEndedInterrupted} interrupted, ${r.charactersLost} lost, ${r.charactersDuplicated} duplicated`);
   });

@@ -8,6 +8,7 @@
  *   4. chats: host → webview messages per second (coalesced), opening a 200-turn chat, heap for 100 saved chats
  *   4b. the hint guard on its worst case (one list item, thousands of indented paragraphs) at 25 / 100 / 400 KB
  *   5. the webview renderer in Chromium, and stream-to-screen latency and load in one window in the real VS Code (`-- webview`, `-- vscode`)
+ *   6. reliability: a connection dropped after every event k, per protocol (`-- reliability` runs only this)
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
@@ -17,7 +18,7 @@ import { benchHintGuard } from './hintGuard';
 import { benchFirstCell, benchInterpreter } from './interpreter';
 import { findGc } from './measure';
 import { benchPipeline } from './pipeline';
-import { measureReliability, writeReliability } from './reliability';
+import { measureReliability, type ReliabilityFigures, writeReliability } from './reliability';
 import { benchScaling } from './scaling';
 import { num } from './table';
 import { benchVsCodeLatency } from './vscodeLatency';
@@ -45,6 +46,14 @@ async function main(): Promise<void> {
   if (process.argv.slice(2).includes('vscode') || process.argv.slice(2).includes('load')) {
     if (!process.argv.slice(2).includes('load')) await benchVsCodeLatency();
     await benchVsCodeLoad();
+    console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
+    return;
+  }
+  // `npm run bench -- reliability`: only the dropped-connection figures, one row per protocol.
+  if (process.argv.slice(2).includes('reliability')) {
+    const r = await measureReliability();
+    writeReliability(r);
+    printReliability(r);
     console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
     return;
   }
@@ -116,11 +125,21 @@ async function main(): Promise<void> {
   await benchWebviewRender();
   await benchVsCodeLatency();
   await benchVsCodeLoad();
-  console.log(
-    `Reliability (connection dropped after every event k, and mid-event): ${reliability.runsTried} runs, ${reliability.runsRecovered} recovered, ` +
-      `${reliability.charactersLost} characters lost, ${reliability.charactersDuplicated} duplicated (written to test/bench/results.json)`,
-  );
+  printReliability(reliability);
   console.log(`\nbench took ${num((performance.now() - started) / 1000, 1)} s`);
+}
+
+function printReliability(r: ReliabilityFigures): void {
+  for (const [name, s] of Object.entries(r.byProtocol)) {
+    console.log(
+      `Reliability, ${name}: ${s.events} events, ${s.tried} runs, ${s.recovered} recovered${s.resumed !== undefined ? ` (${s.resumed} by resuming the stream)` : ''}, ` +
+        `${s.lost} characters lost, ${s.duplicated} duplicated`,
+    );
+  }
+  console.log(
+    `Reliability (connection dropped after every event k, and mid-event): ${r.runsTried} runs, ${r.runsRecovered} recovered, ` +
+      `${r.charactersLost} characters lost, ${r.charactersDuplicated} duplicated (written to test/bench/results.json)`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -13,6 +13,8 @@
  * - `drop:K[:mid]` send K SSE messages (and half of the next one's bytes with `mid`), then destroy the socket
  * - `html200` a captive portal's 200 page; `empty200` a 200 with no body; `json200` the finished answer as JSON
  * - `longline:BYTES` a 200 stream whose first line is BYTES long with no line break
+ * - `…:resume=CODE` (with any fault) also answers every resumed stream (`GET …/responses/{id}?stream=true…`) with
+ *   HTTP CODE, as a server that cannot resume would; `…:resume=dropK` drops every resumed stream after K messages
  */
 import { type IncomingMessage, type ServerResponse, createServer, request } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -94,10 +96,19 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
       const times = Number(parts.find((p) => p.startsWith('times='))?.slice(6) ?? Infinity);
       const after = Number(parts.find((p) => p.startsWith('after='))?.slice(6) ?? 0);
       const isRun = method === 'POST' && /\/(responses|runs|chat\/completions)$/.test(path.split('?')[0]);
-      if (!isRun) return forward(req, res, path, body);
-      const count = used.get(fault) ?? 0;
-      used.set(fault, count + 1);
-      if (count < after || count - after >= times || parts[0] === 'pass') {
+      const resume = parts.find((p) => p.startsWith('resume='))?.slice(7);
+      const resumed = resume !== undefined && method === 'GET' && /\/responses\/[^/?]+\?(.*&)?stream=true/.test(path);
+      const resumeDrop = resume?.startsWith('drop') ? Number(resume.slice(4)) : undefined;
+      if (resumed && resumeDrop === undefined) {
+        const code = Number(resume);
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: `fault proxy: ${code} ${statusText[code] ?? ''}`.trim(), type: 'invalid_request_error', param: null, code: null } }));
+        return;
+      }
+      if (!isRun && !resumed) return forward(req, res, path, body);
+      const count = resumed ? 0 : (used.get(fault) ?? 0);
+      if (!resumed) used.set(fault, count + 1);
+      if (!resumed && (count < after || count - after >= times || parts[0] === 'pass')) {
         // Passed through whole: count its messages as they reach the client.
         entry.messages = 0;
         let tail = '';
@@ -109,8 +120,8 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
           return true;
         });
       }
-      const kind = parts[0];
-      const flag = (name: string) => parts.includes(name);
+      const kind = resumed ? 'drop' : parts[0];
+      const flag = (name: string) => !resumed && parts.includes(name);
       const param = (name: string) => parts.find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1);
 
       switch (kind) {
@@ -174,7 +185,7 @@ export function startFaultProxy(target: string): Promise<FaultProxy> {
         }
         case 'stall':
         case 'drop': {
-          const k = Number(parts[1]);
+          const k = resumed ? Number(resumeDrop) : Number(parts[1]);
           const mid = flag('mid');
           let buffered = '';
           let messages = 0;

@@ -22,6 +22,7 @@ import {
   type StoredFile,
 } from './assistantsScenarios';
 import { chatContext, checkMessages, lastUserText, modelList, planChat } from './chatScenarios';
+import { BackgroundResponse } from './backgroundResponses';
 import { parseSse, readAssistantsFixture, responsesFixtureEvents } from './fixtures';
 import { planStateless } from './statelessResponses';
 import { makeChartPng } from './png';
@@ -283,6 +284,8 @@ class FakeServerImpl {
   private readonly queue = new ScriptQueue();
   private readonly server: Server;
   private readonly responses = new Map<string, StoredResponse>();
+  /** Responses created with `background: true`, by id: their streams can be resumed and they can be cancelled. */
+  private readonly background = new Map<string, BackgroundResponse>();
   private readonly containerFiles = new Map<string, ContainerFile>();
   private readonly assistants = new Map<string, Json>();
   private readonly threads = new Map<string, ThreadRecord>();
@@ -342,6 +345,7 @@ class FakeServerImpl {
 
   private resetState(): void {
     this.responses.clear();
+    this.background.clear();
     this.containerFiles.clear();
     this.assistants.clear();
     this.threads.clear();
@@ -603,6 +607,12 @@ class FakeServerImpl {
     if (is('GET', 'models')) {
       return this.ok(res, rec, modelList());
     }
+    if (is('GET', 'responses', '*') && query.get('stream') === 'true') {
+      return this.resumeResponse(seg[1]!, query, rec, res);
+    }
+    if (is('POST', 'responses', '*', 'cancel')) {
+      return this.ok(res, rec, this.cancelResponse(seg[1]!));
+    }
     if (is('GET', 'responses', '*')) {
       const stored = this.responses.get(seg[1]!);
       if (stored === undefined) {
@@ -781,6 +791,9 @@ class FakeServerImpl {
         fail(400, `No tool call found for function call output with call_id ${o.call_id}.`, 'invalid_request_error', null, 'input');
       }
     }
+    if (body.background === true && body.store === false) {
+      fail(400, 'Background mode requires store to be true.', 'invalid_request_error', null, 'store');
+    }
     const markers = readMarkers(userTextOfInput(body.input));
     const chosen = this.chooseResponses(markers, toolOutputs.length > 0);
     rec.scenario = chosen.name;
@@ -805,10 +818,18 @@ class FakeServerImpl {
           callIds.add(o.call_id);
         }
       }
-      this.responses.set(final.id, { response: final, turn: ctx.turn, callIds });
+      const background = body.background === true;
+      this.responses.set(final.id, { response: background ? { ...final, background: true } : final, turn: ctx.turn, callIds });
+      if (background) {
+        this.background.set(final.id, new BackgroundResponse(final.id, plan.events, delayMs));
+      }
     }
     for (const f of plan.files) {
       this.containerFiles.set(`${f.containerId}/${f.fileId}`, f);
+    }
+    const bg = typeof final?.id === 'string' ? this.background.get(final.id) : undefined;
+    if (bg !== undefined && body.stream === true) {
+      return this.streamBackground(bg, -1, rec, res);
     }
     if (body.stream === true) {
       return this.stream(res, rec, plan.events, delayMs);
@@ -832,6 +853,59 @@ class FakeServerImpl {
     if (method === 'GET' && path === '/models') return this.ok(res, rec, modelList());
     if (method === 'GET' && path.startsWith('/responses/')) fail(404, `Response with id '${path.slice('/responses/'.length)}' not found.`, 'invalid_request_error', null, 'response_id');
     fail(404, `Invalid URL (${method} ${path})`);
+  }
+
+  /** A background response's events after `after`, paced; a cancel while it streams ends it with `response.cancelled`. */
+  private streamBackground(bg: BackgroundResponse, after: number, rec: RecordedRequest, res: ServerResponse): Promise<void> {
+    const stored = (): Json => this.responses.get(bg.id)?.response ?? {};
+    const events = bg.cancelled ? [bg.cancelledEvent(stored())] : bg.after(after);
+    const last = bg.events.at(-1);
+    return this.stream(res, rec, events, bg.delayMs, (next) => {
+      if (bg.cancelled) {
+        return [bg.cancelledEvent(stored())];
+      }
+      if (next === last) {
+        bg.done = true;
+      }
+      return undefined;
+    });
+  }
+
+  /** `GET /responses/{id}?stream=true[&starting_after=N]`: the rest of a background response's stream. */
+  private resumeResponse(id: string, query: URLSearchParams, rec: RecordedRequest, res: ServerResponse): Promise<void> {
+    const bg = this.background.get(id);
+    if (bg === undefined) {
+      if (this.responses.has(id)) {
+        fail(400, 'Only responses created with background=true can be streamed again.', 'invalid_request_error', null, 'stream');
+      }
+      fail(404, `Response with id '${id}' not found.`, 'invalid_request_error', null, 'response_id');
+    }
+    const raw = query.get('starting_after');
+    const after = raw === null ? -1 : Number(raw);
+    if (!Number.isInteger(after) || after < -1) {
+      fail(400, `Invalid 'starting_after': expected an integer, got '${raw}'.`, 'invalid_request_error', null, 'starting_after');
+    }
+    rec.scenario = 'background:resume';
+    return this.streamBackground(bg, after, rec, res);
+  }
+
+  /** `POST /responses/{id}/cancel`: only a background response that is still going. */
+  private cancelResponse(id: string): Json {
+    const stored = this.responses.get(id);
+    if (stored === undefined) {
+      fail(404, `Response with id '${id}' not found.`, 'invalid_request_error', null, 'response_id');
+    }
+    const bg = this.background.get(id);
+    if (bg === undefined) {
+      fail(400, 'Only responses created with background=true can be cancelled.', 'invalid_request_error', null);
+    }
+    if (!bg.cancelled && bg.done) {
+      fail(400, 'Cannot cancel a completed response.', 'invalid_request_error', null);
+    }
+    bg.cancelled = true;
+    const response = { ...stored.response, status: 'cancelled', output: [] };
+    this.responses.set(id, { ...stored, response });
+    return response;
   }
 
   private chooseResponses(markers: ReturnType<typeof readMarkers>, hasToolOutputs: boolean): Resolved & { delayMs: number | undefined } {

@@ -33,6 +33,19 @@ export const l10n = {
   t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m)),
 };
 
+/** What `workspace.getConfiguration(section)` reads, by full key (`codeTutor.model`): tests set and clear it. */
+export const configuration = new Map<string, unknown>();
+
+export const workspace = {
+  getConfiguration: (section?: string) => {
+    const full = (key: string) => (section ? `${section}.${key}` : key);
+    return {
+      get: <T>(key: string, fallback?: T): T | undefined => (configuration.has(full(key)) ? (configuration.get(full(key)) as T) : fallback),
+      inspect: <T>(key: string) => ({ key: full(key), globalValue: configuration.get(full(key)) as T | undefined }),
+    };
+  },
+};
+
 /** A workspaceState-like memento in memory. */
 export class MemoryMemento {
   private readonly values = new Map<string, unknown>();

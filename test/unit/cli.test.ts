@@ -196,6 +196,22 @@ test('Ctrl-C cancels the run at once, keeps what arrived and exits 130', async (
   assert.equal(req.aborted, true, 'the HTTP stream was closed');
 });
 
+test('--background asks for a background response, and Ctrl-C cancels it on the server', async () => {
+  const before = server.requests.length;
+  const r = await runCli(['ask', '[scenario:slow] tell me about recursion', '--base-url', server.url, '--background'], {
+    interruptWhen: (out) => out.length > 40,
+  });
+  assert.equal(r.code, 130, r.stderr);
+  const post = server.requests.slice(before).find((q) => q.method === 'POST' && q.path === '/v1/responses');
+  assert.ok(post);
+  assert.equal((post.body as { background?: unknown }).background, true);
+  assert.equal((post.body as { store?: unknown }).store, true);
+  // The cancel is sent before the CLI reports the run stopped, so it is there once the process has exited.
+  const cancel = server.requests.slice(before).find((q) => q.method === 'POST' && /^\/v1\/responses\/resp_[^/]+\/cancel$/.test(q.path));
+  assert.ok(cancel, server.requests.slice(before).map((q) => `${q.method} ${q.path}`).join(', '));
+  assert.equal(cancel.status, 200);
+});
+
 test('Ctrl-C with --transcript prints the partial transcript as cancelled', async () => {
   const r = await runCli(['ask', '[scenario:slow] tell me about recursion', '--base-url', server.url, '--transcript'], { interruptAfterMs: 3500 });
   assert.equal(r.code, 130, r.stderr);

@@ -1,6 +1,6 @@
 /**
  * A connection dropped after event k, for every k of the fake server's tutor stream, whole events and cut mid-event,
- * Responses, Assistants and Chat Completions (both streams of a `run_python` round): nothing shown is lost or
+ * Responses (also in background mode, resumed with starting_after), Assistants and Chat Completions (both streams of a `run_python` round): nothing shown is lost or
  * duplicated; runs whose server kept the answer are recovered, and the others end with a clear error.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,11 @@ import type { RunTranscript } from '../../src/shared/transcript';
 
 // Every 10th k here (and the last) to keep the unit suite quick; `npm run bench` tries every k.
 test('dropped after event k (and mid-event): 0 characters lost, 0 duplicated, and runs recovered', async () => {
-  const r = await measureReliability(['responses', 'assistants'], 10);
+  const background: Array<{ fault: string; status: string }> = [];
+  const r = await measureReliability(['responses', 'responses (background)', 'assistants'], 10, (c, fault, t) => {
+    if (c === 'responses (background)') background.push({ fault, status: t.status });
+  });
+  assert.deepEqual(Object.keys(r.byProtocol), ['responses', 'responses (background)', 'assistants']);
   for (const [protocol, s] of Object.entries(r.byProtocol)) {
     assert.ok(s.events > 20, `${protocol}: a realistic stream (${s.events} events)`);
     assert.equal(s.tried, 2 * (Math.ceil((s.events - 1) / 10) + 1));
@@ -21,6 +25,13 @@ test('dropped after event k (and mid-event): 0 characters lost, 0 duplicated, an
   }
   assert.equal(r.charactersLost, 0);
   assert.equal(r.charactersDuplicated, 0);
+  // Background mode: once the server named the response (its first event), every drop is resumed with starting_after;
+  // before it (drop:0, whole or mid-event) there is nothing to resume.
+  const bg = r.byProtocol['responses (background)'];
+  assert.equal(background.length, bg.tried);
+  for (const x of background) assert.equal(x.status, x.fault.startsWith('drop:0') ? 'failed' : 'completed', x.fault);
+  assert.equal(bg.recovered, bg.tried - 2);
+  assert.equal(bg.resumed, bg.recovered, 'each recovered by resuming the stream');
 });
 
 // Chat Completions keeps nothing on the server to ask for again, so every k of both streams is tried here: a drop

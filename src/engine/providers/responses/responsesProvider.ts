@@ -4,12 +4,15 @@
  * rounds (`function_call_output` + `previous_response_id`), cancellation and error classification. For servers that
  * keep no responses the conversation is kept here instead (clientConversation.ts): the whole input each time,
  * `store: false`, no `previous_response_id`.
+ *
+ * After a dropped stream the run is recovered without losing or repeating anything: a background response is resumed
+ * where it broke off (`GET /responses/{id}?stream=true&starting_after=N`), and any response is retrieved by id.
  */
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import type { StreamEvent } from '../../../shared/events';
 import { errorFromHttp, errorFromStreamPayload, isAbortError, networkError, redactSecrets } from '../../errors';
 import { guardedFetch, type NetOptions } from '../../net/guardedFetch';
-import { defaultRetryPolicy, type RetryPolicy, sleep, withRetries } from '../../net/retryPolicy';
+import { classifyFailure, defaultRetryPolicy, type RetryPolicy, retryDelayMs, sleep, withRetries } from '../../net/retryPolicy';
 import { FileResolver, readCapped } from '../../files';
 import type { MapperEvent } from '../../mapperEvents';
 import { type ConnectionOptions, type Provider, type RunRequest, questionText, tutorInstructions } from '../../provider';
@@ -40,6 +43,12 @@ export interface ResponsesProviderOptions extends ConnectionOptions {
   readonly conversationState?: ConversationState;
   /** The client-held conversation's budget in tokens (`codeTutor.chatHistoryTokens`). */
   readonly historyTokens?: number;
+  /**
+   * Create background responses (`background: true`, `store: true`): the server finishes the answer even when the
+   * connection drops, and a dropped stream is resumed after the last event seen (`starting_after`). Stop cancels the
+   * response on the server.
+   */
+  readonly background?: boolean;
 }
 
 /** The API error's words (message, code, param), to tell a refused previous_response_id. */
@@ -146,6 +155,9 @@ export class ResponsesProvider implements Provider {
       request.onConversation({ input: trimInput(forInputHistory([...history, ...said]), budget), ...(state === 'auto' && clientHeld ? { clientState: true } : {}) });
       return e;
     };
+    const background = this.options.background === true;
+    /** The background response still being answered: what Stop cancels on the server. */
+    let live: string | undefined;
 
     try {
       for (let round = 0; ; round++) {
@@ -164,6 +176,7 @@ export class ResponsesProvider implements Provider {
           ],
           include: hosted ? (['code_interpreter_call.outputs'] as const) : [],
           stream: true as const,
+          ...(background ? { background: true, store: true } : {}),
         };
         const client = this.client;
         let stream: AsyncIterable<unknown>;
@@ -217,20 +230,56 @@ export class ResponsesProvider implements Provider {
 
         // Interpreter "local": run_python calls become code blocks run here (see LocalCodeRounds).
         const viaLocal = (events: ReturnType<typeof mapper.map>) => (localCode ? events.flatMap((m) => localCode.convert(m)) : events);
-        let dropped: unknown;
-        try {
-          for await (const wire of stream) {
-            received?.observe(wire);
-            if (localCode) yield* handle(localCode.observe(wire));
-            yield* handle(viaLocal(mapper.map(wire)));
-            if (finished || next) break;
+        /** The last `sequence_number` mapped: a resumed stream starts after it, and nothing at or before it is mapped again. */
+        let lastSeq: number | undefined;
+        /** Map a stream's events; returns the error that broke it, undefined when it ended (or we stopped reading). */
+        const consume = async function* (events: AsyncIterable<unknown>, resumed: boolean): AsyncGenerator<StreamEvent, unknown> {
+          try {
+            for await (const wire of events) {
+              const seq = (wire as { sequence_number?: unknown }).sequence_number;
+              if (typeof seq === 'number') {
+                if (resumed && lastSeq !== undefined && seq <= lastSeq) continue; // replayed: already shown
+                lastSeq = lastSeq === undefined ? seq : Math.max(lastSeq, seq);
+              } else if (resumed && (wire as { type?: unknown }).type === 'response.created') continue; // not a new response
+              received?.observe(wire);
+              if (localCode) yield* handle(localCode.observe(wire));
+              yield* handle(viaLocal(mapper.map(wire)));
+              live = background && !finished && !next ? mapper.id : undefined;
+              if (finished || next) break;
+            }
+          } catch (e) {
+            if (isAbortError(e, signal) || (e instanceof APIError && e.status === undefined && !(e instanceof APIConnectionError))) throw e;
+            return e; // the connection broke mid-stream: try to recover below
           }
-        } catch (e) {
-          if (isAbortError(e, signal) || (e instanceof APIError && e.status === undefined && !(e instanceof APIConnectionError))) throw e;
-          dropped = e; // the connection broke mid-stream: try to recover below
+          return undefined;
+        };
+        let dropped = yield* consume(stream, false);
+        // A background response goes on without us: pick its stream up after the last event seen. Bounded: the
+        // policy's retries in a row without progress (reconnecting at once, then with its backoff); a server that
+        // cannot resume (400, 404) is asked for the stored response below.
+        for (let failures = 0; background && !finished && !next && mapper.id && lastSeq !== undefined && !signal?.aborted; ) {
+          if (failures > 0) {
+            const delayMs = Math.round(retryDelayMs(this.retry, failures));
+            yield { kind: 'run.retrying', attempt: failures, delayMs, reason: 'connection dropped' };
+            await sleep(delayMs, signal);
+          }
+          const from = lastSeq;
+          let resumed: AsyncIterable<unknown>;
+          try {
+            resumed = await client.responses.retrieve(mapper.id, { stream: true, starting_after: from }, { signal, maxRetries: 0 });
+          } catch (e) {
+            if (isAbortError(e, signal)) throw e;
+            if (!classifyFailure(e).retry || ++failures > this.retry.maxRetries) break;
+            continue;
+          }
+          const again = yield* consume(resumed, true);
+          if (again !== undefined) dropped = again;
+          failures = lastSeq > from ? 0 : failures + 1;
+          if (failures > this.retry.maxRetries) break;
         }
         // The SDK ends its iterator quietly when aborted: that is a stop, not a broken stream.
         if (signal?.aborted && !finished) {
+          await this.cancelBackground(live);
           yield finishing({ kind: 'run.finished', status: 'cancelled' });
           return;
         }
@@ -242,6 +291,7 @@ export class ResponsesProvider implements Provider {
           if (stored) yield* handle(viaLocal(mapper.map(stored)));
           if (!finished && !next) yield* handle(viaLocal(mapper.end(dropped === undefined ? undefined : networkError(dropped))));
         }
+        live = undefined;
         if (finished) return;
         if (!next) return; // end() always finishes or asks for action; defensive
         if (round + 1 >= maxRounds) {
@@ -256,7 +306,21 @@ export class ResponsesProvider implements Provider {
       }
     } catch (e) {
       const end = finishFromError(e, signal);
+      if (end.kind === 'run.finished' && end.status === 'cancelled') await this.cancelBackground(live);
       yield finishing(end.kind === 'run.finished' && end.error ? { ...end, error: { ...end.error, message: redactSecrets(end.error.message, this.options.apiKey) } } : end);
+    }
+  }
+
+  /**
+   * Stop: a background response would go on answering (and costing) on the server; cancel it there. Best effort, and
+   * awaited (briefly) before the run ends, so that a CLI that exits right after still sends it.
+   */
+  private async cancelBackground(id: string | undefined): Promise<void> {
+    if (!id) return;
+    try {
+      await this.client.responses.cancel(id, { maxRetries: 0, timeout: 3_000 });
+    } catch {
+      // Already finished, or the server is gone: nothing more to do.
     }
   }
 
