@@ -43,6 +43,10 @@ export interface RenderFigures {
   readonly maxFrameMs: number;
   readonly busyPct: number;
   readonly busyGrossPct: number;
+  /** Chromium's own split of the page's main-thread time over the stream (driver included in script). */
+  readonly scriptMs: number;
+  readonly styleMs: number;
+  readonly layoutTotalMs: number;
   readonly driverBusyPct: number;
   readonly messages: number;
   readonly finalRenderMs: number;
@@ -204,7 +208,7 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
   const strings = Object.fromEntries(uiStringKeys.map((k) => [k, k]));
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
-  const taskDuration = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN) * 1000;
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value * 1000]));
   await page.evaluate((s) => {
     window.postMessage({ type: 'snapshot', chat: { chatId: 'c', turns: [], runningTurnId: null }, strings: s, settings: { typewriter: false } }, '*');
     window.postMessage({ type: 'turnStarted', turn: { id: 't1', question: { text: 'Explain loops' }, run: { status: 'in_progress', error: null, items: [] } } }, '*');
@@ -220,9 +224,12 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.start');
   }
-  const busy0 = await taskDuration();
+  const m0 = await metrics();
+  const busy0 = m0.TaskDuration ?? NaN;
   const { ms: streamMs, messages } = await page.evaluate(drive, { text, cuts, rate: deltasPerSecond });
-  const busy1 = await taskDuration();
+  const m1 = await metrics();
+  const busy1 = m1.TaskDuration ?? NaN;
+  const split = (name: string) => (m1[name] ?? NaN) - (m0[name] ?? NaN);
   if (profile) printProfile((await cdp.send('Profiler.stop')).profile as CpuProfile);
   const stats = await page.evaluate(() => (window as unknown as { __stats: { msgMs: number; frameMs: number; layoutMs: number; frames: number[] } }).__stats);
   const shown = await page.evaluate(() => document.querySelector('.md-text')?.textContent?.length ?? 0);
@@ -264,6 +271,9 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
     maxFrameMs: Math.max(...stats.frames),
     busyPct: (100 * (busy1 - busy0)) / streamMs - driverPct,
     busyGrossPct: (100 * (busy1 - busy0)) / streamMs,
+    scriptMs: split('ScriptDuration'),
+    styleMs: split('RecalcStyleDuration'),
+    layoutTotalMs: split('LayoutDuration'),
     driverBusyPct: driverPct,
     messages,
     finalRenderMs: finalMs,
@@ -315,6 +325,7 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
     ]),
     [
       'incr = message handling + frame callbacks with their style/layout; busy % = Chromium TaskDuration / stream time, less the driver alone in a blank page (in brackets: with it).',
+      ...out.map((f) => `${num(f.answerBytes / 1000, 0)} KB: Chromium's split over the stream: script ${num(f.scriptMs, 0)} ms (the driver's included), style ${num(f.styleMs, 0)} ms, layout ${num(f.layoutTotalMs, 0)} ms; the rest of the task time is paint, messages and the browser's own.`),
       `* naive figures: mean cost of re-rendering ${naiveSamples} prefixes spread over the answer, times the deltas (naive) or the 60 Hz frames of the stream (naive/frame).`,
     ],
   );
