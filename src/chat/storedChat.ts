@@ -108,6 +108,19 @@ function turnProblem(t: unknown, i: number): string | undefined {
  * Check a parsed chat file. Returns the record (still with blob references, see chatBlobs.ts) or the reason it is
  * refused. Unknown fields on turns and items are kept as they are: features added later store their data there.
  */
+/** What is wrong with a stored conversation's shape (the providers check the items inside `messages` / `input`). */
+function conversationProblem(c: Record<string, unknown>): string | undefined {
+  for (const key of ['responseId', 'threadId', 'assistantId', 'messagesTurnId', 'inputTurn'] as const) {
+    const v = c[key];
+    if (v !== undefined && (typeof v !== 'string' || v.length === 0 || v.length > 500)) return `the conversation's ${key} is not an id`;
+  }
+  for (const key of ['messages', 'input'] as const) if (c[key] !== undefined && !Array.isArray(c[key])) return `the conversation's ${key} is not a list`;
+  if (c.clientState !== undefined && typeof c.clientState !== 'boolean') return "the conversation's clientState is not true or false";
+  const r = c.rewind;
+  if (r !== undefined && !(isObject(r) && Array.isArray(r.runIds) && r.runIds.every((id) => typeof id === 'string'))) return "the conversation's rewind is damaged";
+  return undefined;
+}
+
 export function parseChatFile(json: unknown): { record: ChatRecord } | { problem: string } {
   if (!isObject(json)) return { problem: 'not a JSON object' };
   if (json.format !== chatFileFormat) return { problem: 'not a Code Tutor chat file' };
@@ -125,6 +138,8 @@ export function parseChatFile(json: unknown): { record: ChatRecord } | { problem
     if (p) return { problem: p };
   }
   if (!isObject(c.conversation)) return { problem: 'the conversation is missing' };
+  const conversation = conversationProblem(c.conversation);
+  if (conversation) return { problem: conversation };
   if (c.state !== undefined && !isObject(c.state)) return { problem: 'the state is not an object' };
   return { record: { ...(c as unknown as ChatRecord), state: (c.state as Record<string, unknown> | undefined) ?? {} } };
 }

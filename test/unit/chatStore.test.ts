@@ -116,6 +116,12 @@ test('parseChatFile refuses wrong shapes and keeps unknown fields', () => {
   for (const bad of [null, 1, 'x', {}, { format: 'other', version: 1 }, { format: chatFileFormat }, { format: chatFileFormat, version: 1, chat: { id: '../etc' } }]) {
     assert.ok('problem' in parseChatFile(bad), JSON.stringify(bad));
   }
+  const chat = (conversation: unknown) => ({ format: chatFileFormat, version: 1, chat: { id: 'c1', createdAt: 1, updatedAt: 2, turns: [], conversation } });
+  for (const conversation of [{ threadId: 7 }, { responseId: '' }, { inputTurn: 'x'.repeat(501) }, { messages: 'hi' }, { input: {} }, { clientState: 'yes' }, { rewind: { runIds: [1] } }, { rewind: 'r' }]) {
+    const parsed = parseChatFile(chat(conversation));
+    assert.ok('problem' in parsed && /conversation/.test(parsed.problem), JSON.stringify(conversation));
+  }
+  assert.ok('record' in parseChatFile(chat({ threadId: 'thread_1', rewind: { runIds: ['run_1'] }, input: [], inputTurn: 't1', clientState: true })));
   const ok = parseChatFile({ format: chatFileFormat, version: 1, chat: { id: 'c1', createdAt: 1, updatedAt: 2, turns: [], conversation: { messages: [1] }, future: true } });
   assert.ok('record' in ok);
   assert.deepEqual(ok.record.conversation, { messages: [1] });
