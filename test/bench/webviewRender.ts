@@ -219,6 +219,17 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
     s.msgMs = s.frameMs = s.pendingMs = s.layoutMs = 0;
     s.frames.length = 0;
   });
+  // The view must follow the stream to its end (the reader never scrolls here): note when it stops following.
+  await page.evaluate(() => {
+    const jump = document.getElementById('jump-latest');
+    const w = window as unknown as { __lostFollow?: string };
+    if (jump) new MutationObserver(() => {
+      if (!jump.hidden && !w.__lostFollow) {
+        const list = jump.previousElementSibling as HTMLElement;
+        w.__lostFollow = `at ${document.querySelector('.md-text')?.textContent?.length} chars: scrollHeight ${list.scrollHeight} top ${list.scrollTop} client ${list.clientHeight}`;
+      }
+    }).observe(jump, { attributes: true });
+  });
   const profile = process.env.CODE_TUTOR_BENCH_PROFILE === '1';
   if (profile) {
     await cdp.send('Profiler.enable');
@@ -233,6 +244,8 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
   if (profile) printProfile((await cdp.send('Profiler.stop')).profile as CpuProfile);
   const stats = await page.evaluate(() => (window as unknown as { __stats: { msgMs: number; frameMs: number; layoutMs: number; frames: number[] } }).__stats);
   const shown = await page.evaluate(() => document.querySelector('.md-text')?.textContent?.length ?? 0);
+  const lostFollow = await page.evaluate(() => (window as unknown as { __lostFollow?: string }).__lostFollow);
+  if (lostFollow) console.log(`  ${bytes / 1000} KB: the view stopped following the stream ${lostFollow}`);
   if (shown < text.length * 0.8) throw new Error(`the webview showed ${shown} of ${text.length} characters`);
 
   // One render of the final text, and the naive way on prefixes.

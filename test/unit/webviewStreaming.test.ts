@@ -50,6 +50,8 @@ interface StreamPlan {
   readonly typewriter: boolean;
   /** Send text.done with the whole text before the run ends. */
   readonly textDone: boolean;
+  /** Send text.done with this text instead (a server's correction of what the deltas built). */
+  readonly doneText?: string;
 }
 
 /** Stream `plan` through a chat view; returns the answer's DOM, flattened, and the one-shot DOM of the same text. */
@@ -75,9 +77,10 @@ function streamAndCompare(text: string, plan: StreamPlan): { streamed: string; o
     view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.delta', id: 'm1', delta } });
     if (plan.frameAfter(i)) runFrames(16);
   });
-  if (plan.textDone) view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.done', id: 'm1', text } });
+  if (plan.textDone || plan.doneText !== undefined) view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.done', id: 'm1', text: plan.doneText ?? text } });
   view.handle({ type: 'event', turnId: 't1', event: { kind: 'run.finished', status: 'completed' } });
   for (let i = 0; i < 5 && queued.length > 0; i++) runFrames(16);
+  text = plan.doneText ?? text;
   const md = doc.querySelector('.md-text[data-item-id="m1"]');
   let streamed = '';
   if (md) {
@@ -143,6 +146,18 @@ describe('webview: incremental rendering equals a one-shot render', () => {
         const frames = deltas.map(() => r() < 0.4);
         const { streamed, oneShot } = streamAndCompare(text, { deltas, frameAfter: (i) => frames[i], typewriter: seed % 2 === 0, textDone: seed % 3 === 0 });
         assert.equal(streamed, oneShot, `${name} seed ${seed}`);
+      }
+    }
+  });
+
+  it('a corrected text (text.done unlike the deltas), at many points of the stream', () => {
+    const text = cases.mixed + cases.looseList;
+    for (let cut = 5; cut < text.length; cut += 23) {
+      const deltas = [text.slice(0, cut), text.slice(cut)];
+      // The server's final text differs early (a word changed) or only at the end (more text).
+      for (const doneText of [text.replace('loop', 'LOOP'), text + '\nAnd one more paragraph.\n']) {
+        const r = streamAndCompare(text, { deltas, frameAfter: () => true, typewriter: false, textDone: false, doneText });
+        assert.equal(r.streamed, r.oneShot, `corrected after ${cut}`);
       }
     }
   });

@@ -239,6 +239,17 @@ describe('webview: chat controls', () => {
     assert.equal(jump.hidden, true);
     grow('para four\n\n');
     assert.equal(top, contentHeight - 300, 'following again');
+    // Content grows after the view was put at the bottom and before the scroll event (a late layout): the reader did
+    // not move, so the view keeps following.
+    contentHeight += 120;
+    list.dispatchEvent(new h.window.Event('scroll'));
+    assert.equal(jump.hidden, true, 'still following after content grew under a reader who did not scroll');
+    grow('para five\n\n');
+    assert.equal(top, contentHeight - 300, 'and the next frame goes to the new bottom');
+    // A scroll up from there still pauses it.
+    top -= 200;
+    list.dispatchEvent(new h.window.Event('scroll'));
+    assert.equal(jump.hidden, false, 'a scroll up pauses');
   });
 
   it('the live region hears finished blocks and the end, not every token', () => {

@@ -58,6 +58,8 @@ export class ChatView {
   private readonly header: TutorHeader;
   /** Follow new output: true while the reader is at the bottom; scrolling up pauses it, "Jump to latest" resumes. */
   private following = true;
+  /** Where following last put the view (scrollTop). */
+  private followedTop = 0;
   private editing = false;
   private spoken: string[] = [];
   private endPending = false;
@@ -324,8 +326,13 @@ export class ChatView {
     return list.scrollHeight - list.scrollTop - list.clientHeight <= stickSlack;
   }
 
+  /**
+   * A scroll event comes a frame after the scroll. Content that grew meanwhile (a late layout, a toolbar's buttons
+   * drawn) leaves the view short of the bottom without the reader moving: only a scroll up from where the view was
+   * put stops the following.
+   */
   private onScroll(): void {
-    this.following = this.atBottom();
+    this.following = this.atBottom() || (this.following && this.list.scrollTop >= this.followedTop - 1);
     this.jump.hidden = this.following;
   }
 
@@ -398,8 +405,10 @@ export class ChatView {
       if ([...this.dirty].some((v) => (this.order.get(v) ?? 0) < newest)) list.setAttribute('aria-busy', 'true');
       else list.removeAttribute('aria-busy');
       // Follow the output only while the reader is at the bottom; otherwise offer the way back.
-      if (this.following) list.scrollTop = list.scrollHeight;
-      else if (this.jump.hidden) this.jump.hidden = false;
+      if (this.following) {
+        list.scrollTop = list.scrollHeight;
+        this.followedTop = list.scrollTop;
+      } else if (this.jump.hidden) this.jump.hidden = false;
       if (this.dirty.size > 0) this.requestFrame();
     }
     if (this.endPending && this.dirty.size === 0) {

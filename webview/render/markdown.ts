@@ -114,24 +114,34 @@ export class BlockSplitter {
   private prevBlank = false;
   private fence: Fence | null = null;
 
-  /** Scan the complete lines of `text` not seen yet; returns the new boundaries, in order. */
-  advance(text: string): number[] {
+  /**
+   * Scan the complete lines not seen yet; returns the new boundaries, in order. `text` is the text from `base` on
+   * (`base` at most where the first line not yet scanned starts): a stream's finished blocks need not be passed
+   * again, so a long answer is never copied or scanned whole per frame. Positions are in the whole text.
+   */
+  advance(text: string, base = 0): number[] {
     const found: number[] = [];
+    if (base > this.scanPos) throw new Error('BlockSplitter: the text must start at or before the first line not scanned');
     for (;;) {
-      const nl = text.indexOf('\n', this.scanPos);
+      const nl = text.indexOf('\n', this.scanPos - base);
       if (nl < 0) break;
       const start = this.scanPos;
-      const line = text.slice(start, nl).replace(/\r$/, '');
-      this.scanPos = nl + 1;
-      this.scanLine(line, start, nl + 1, found);
+      const line = text.slice(start - base, nl).replace(/\r$/, '');
+      this.scanPos = base + nl + 1;
+      this.scanLine(line, start, base + nl + 1, found);
     }
     // The line being written already starts a new block if its first character says so: freeze the block before it
     // now rather than when this (possibly long) line ends.
-    const first = text[this.scanPos];
+    const first = text[this.scanPos - base];
     if (!this.fence && this.prevBlank && first !== undefined && first !== ' ' && first !== '\t' && first !== '\r' && first !== '\n') {
       this.boundary(this.scanPos, found);
     }
     return found;
+  }
+
+  /** Where the first line not scanned yet starts: `advance` needs the text from here (or before) on. */
+  get scanned(): number {
+    return this.scanPos;
   }
 
   /** The open fence when the tail block is a column-0 fence still being written, with its language and body start. */

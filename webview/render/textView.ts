@@ -42,7 +42,15 @@ export class TextView {
   private replaced = false;
   private splitter = new BlockSplitter();
   private frozenEnd = 0;
-  private frozenSource = '';
+  /** The source of every frozen block, in order (they join to the text up to frozenEnd). */
+  private frozenParts: string[] = [];
+  /**
+   * The text from `base` (a block boundary, where the frozen text ends) to the end of what arrived, kept flat and
+   * short: a frame works on it alone. The whole text is a string built from thousands of deltas, which any read
+   * (a slice, a search) would copy whole — per frame, that made a long answer's cost grow with its length.
+   */
+  private base = 0;
+  private open = '';
   private shownLen = -1;
   private tailRendered: string | null = null;
   private tailSkips = 0;
@@ -73,18 +81,25 @@ export class TextView {
     this.tailEl.className = 'md-tail';
     this.el.append(this.tailEl);
     this.text = text;
+    this.open = text;
     this.typewriter = new Typewriter(showAllNow ? text.length : 0);
   }
 
-  /** New text arrived at `now` (no DOM work). `authoritative`: it replaces, rather than extends, what came before. */
-  change(text: string, now: number, authoritative: boolean): void {
+  /**
+   * New text arrived at `now` (no DOM work). `authoritative`: it replaces, rather than extends, what came before.
+   * `appended`: the delta that made `text` from the text before, when known (then the whole text is not read).
+   */
+  change(text: string, now: number, authoritative: boolean, appended?: string): void {
+    const before = this.text;
     if (authoritative) {
       this.complete = true;
-      if (text !== this.text) this.replaced = true;
+      if (text !== before) this.replaced = true;
     }
     // More text after the final render (a late delta): render and reconcile again when it is all shown.
-    if (text !== this.text) this.finalized = false;
+    if (text !== before) this.finalized = false;
     this.text = text;
+    if (!authoritative && appended !== undefined && text.length === before.length + appended.length) this.open += appended;
+    else if (!this.replaced) this.open = text.slice(this.base);
     this.typewriter.push(text.length, now);
   }
 
@@ -103,7 +118,7 @@ export class TextView {
   frame(now: number, typewriterOn: boolean): boolean {
     if (!typewriterOn) this.typewriter.finish();
     if (this.replaced) this.checkReplaced();
-    const n = safeCut(this.text, this.typewriter.tick(now));
+    const n = this.base + safeCut(this.open, this.typewriter.tick(now) - this.base);
     const allShown = n >= this.text.length;
     const final = allShown && this.complete;
     if (final && !this.finalized) {
@@ -111,7 +126,7 @@ export class TextView {
       this.finalize(this.text);
     } else if (!final && (n !== this.shownLen || this.tailSkips > 0 || this.fenceMore)) {
       this.shownLen = n;
-      this.render(this.text.slice(0, n), false);
+      this.render(n, false);
     }
     return !this.typewriter.caughtUp || this.tailSkips > 0 || this.fenceMore;
   }
@@ -119,10 +134,15 @@ export class TextView {
   /** The authoritative text may differ from what the deltas built: keep frozen blocks only if they still match. */
   private checkReplaced(): void {
     this.replaced = false;
-    if (this.text.startsWith(this.frozenSource)) return;
+    if (this.text.startsWith(this.frozenParts.join(''))) {
+      this.open = this.text.slice(this.base);
+      return;
+    }
     this.splitter = new BlockSplitter();
     this.frozenEnd = 0;
-    this.frozenSource = '';
+    this.frozenParts = [];
+    this.base = 0;
+    this.open = this.text;
     this.tailRendered = null;
     this.fence = null;
     this.shownLen = -1;
@@ -173,7 +193,7 @@ export class TextView {
    */
   private finalize(text: string): void {
     this.finalized = true;
-    this.render(text, true);
+    this.render(text.length, true);
     if (this.blocks.length === 0) return;
     const { startLines, env } = topLevelBlocks(text);
     const refsFinal = Object.keys(env.references ?? {}).length;
@@ -216,29 +236,43 @@ export class TextView {
     this.blocks = blocks;
   }
 
-  private render(visible: string, final: boolean): void {
-    for (const b of this.splitter.advance(visible)) {
-      const block = visible.slice(this.frozenEnd, b);
+  /** Show the text up to `n`: freeze the blocks it finished, and draw the open one. */
+  private render(n: number, final: boolean): void {
+    const visible = this.open.slice(0, n - this.base);
+    this.renderVisible(visible, final);
+    // What is frozen is not needed again: keep only the text after it (and the line the splitter is still on).
+    const keep = Math.min(this.frozenEnd, this.splitter.scanned);
+    if (keep > this.base) {
+      this.open = this.open.slice(keep - this.base);
+      this.base = keep;
+    }
+  }
+
+  /** `visible`: the text shown, from `base` on. Positions (block starts and ends) are in the whole text. */
+  private renderVisible(visible: string, final: boolean): void {
+    const base = this.base;
+    for (const b of this.splitter.advance(visible, base)) {
+      const block = visible.slice(this.frozenEnd - base, b - base);
       if (block.trim() !== '') this.freeze(this.frozenEnd, b, block, true);
+      this.frozenParts.push(block);
       this.frozenEnd = b;
       this.tailRendered = null;
     }
     if (final) {
       // The final text: what is left is the last block, finished too.
-      const block = visible.slice(this.frozenEnd);
+      const block = visible.slice(this.frozenEnd - base);
       this.fence = null;
       this.fenceMore = false;
       this.tailSkips = 0;
       this.tailRendered = null;
       this.tailEl.replaceChildren();
-      if (block.trim() !== '') this.freeze(this.frozenEnd, visible.length, block, true);
-      this.frozenEnd = visible.length;
-      this.frozenSource = visible;
+      if (block.trim() !== '') this.freeze(this.frozenEnd, base + visible.length, block, true);
+      this.frozenParts.push(block);
+      this.frozenEnd = base + visible.length;
       return;
     }
-    this.frozenSource = visible.slice(0, this.frozenEnd);
-    const tail = visible.slice(this.frozenEnd);
-    const open = final ? null : this.splitter.openFence();
+    const tail = visible.slice(this.frozenEnd - base);
+    const open = this.splitter.openFence();
     if (open && open.bodyStart >= this.frozenEnd) {
       // A code fence still being written: highlight finished lines once each instead of re-parsing the block.
       if (!this.fence || this.fence.start !== open.bodyStart) {
@@ -249,7 +283,7 @@ export class TextView {
         this.tailEl.replaceChildren(pre);
         this.fence = { start: open.bodyStart, view };
       }
-      this.fenceMore = this.fence.view.update(visible.slice(open.bodyStart));
+      this.fenceMore = this.fence.view.update(visible.slice(open.bodyStart - base));
       this.tailRendered = null;
       this.tailSkips = 0;
       return;
@@ -261,7 +295,7 @@ export class TextView {
       return;
     }
     // Bounded work per frame: a long tail is re-rendered only every ceil(length / budget) frames.
-    const every = final ? 1 : Math.ceil(tail.length / tailBudgetPerFrame);
+    const every = Math.ceil(tail.length / tailBudgetPerFrame);
     if (this.tailSkips + 1 < every) {
       this.tailSkips++;
       return;

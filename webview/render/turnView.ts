@@ -147,7 +147,7 @@ export class TurnView {
     const item = itemById(this.run, event.id);
     if (!item) return;
     const view = this.ensureView(item, false);
-    if (view) this.noteChange(view, item, now, event.kind === 'text.done' || event.kind === 'code.done');
+    if (view) this.noteChange(view, item, now, event.kind === 'text.done' || event.kind === 'code.done', event.kind === 'text.delta' ? event.delta : undefined);
     if (itemCount(this.run) !== itemCount(before)) this.statusDirty = true;
   }
 
@@ -302,11 +302,12 @@ export class TurnView {
     pre.tabIndex = 0;
   }
 
-  private noteChange(view: ItemView, item: TranscriptItem, now: number, authoritative: boolean): void {
+  /** `appended`: the text delta that made this change (the text view then need not read the whole text). */
+  private noteChange(view: ItemView, item: TranscriptItem, now: number, authoritative: boolean, appended?: string): void {
     if (view instanceof TextView && item.type === 'text') {
       // A refusal is still the tutor's answer, marked as one (the label is drawn by CSS from the attribute).
       if (item.refusal === true && view.el.dataset.refusal === undefined) view.el.dataset.refusal = this.ctx.strings().refusal;
-      view.change(String(item.text), now, authoritative);
+      view.change(String(item.text), now, authoritative, appended);
       if (this.run.status !== 'in_progress') view.finish();
     } else if (view instanceof CodeView && item.type === 'code') {
       view.change(item, authoritative);
