@@ -160,8 +160,16 @@ test('many chats: create, switch, rename, delete and undo, search, export a note
     assert.match(await dialogInput.inputValue(), /Plots-lesson\.ipynb$/);
     await page.keyboard.press('Enter');
     const notebookFile = path.join(vs.workspaceDir, 'Plots-lesson.ipynb');
-    await until(() => fs.existsSync(notebookFile), (v) => v, 15_000);
-    const nb = JSON.parse(fs.readFileSync(notebookFile, 'utf8')) as { nbformat: number; cells: { cell_type: string; outputs?: { output_type: string; data?: Record<string, unknown> }[] }[] };
+    // VS Code creates the file, then writes it: wait until it holds the whole notebook (seen empty in a CI run).
+    type Notebook = { nbformat: number; cells: { cell_type: string; outputs?: { output_type: string; data?: Record<string, unknown> }[] }[] };
+    const readNotebook = (): Notebook | undefined => {
+      try {
+        return JSON.parse(fs.readFileSync(notebookFile, 'utf8')) as Notebook;
+      } catch {
+        return undefined;
+      }
+    };
+    const nb = (await until(readNotebook, (v) => v !== undefined, 15_000))!;
     assert.equal(nb.nbformat, 4);
     const codeCells = nb.cells.filter((c) => c.cell_type === 'code');
     assert.ok(codeCells.length >= 1);

@@ -25,8 +25,14 @@ const stickSlack = 48;
 
 /** Work one frame may do on older turns before it leaves the rest to the next frame (a 60 Hz frame is 16.7 ms). */
 const frameBudgetMs = 10;
-/** The newest turns are drawn in the frame they change, whatever it costs. */
-const alwaysRendered = 20;
+/**
+ * The newest turns are drawn in the frame they change, whatever it costs (a streaming turn is the newest): a view
+ * shows about this many. Older ones take the frame's budget, newest first (a long chat used to draw 20 at once in
+ * the task that received it: ~0.3 s for 20 long answers).
+ */
+const alwaysRendered = 3;
+/** Turns older than this many, in a chat opened from a snapshot, may skip layout while out of view. */
+const backlogAfter = 20;
 
 export class ChatView {
   private strings: UiStrings | null = null;
@@ -247,7 +253,7 @@ export class ChatView {
     this.latest = null;
     this.list.replaceChildren(this.empty);
     for (const turn of m.chat.turns) this.addTurn(turn);
-    for (const [i, v] of [...this.turns.values()].entries()) if (i < this.turns.size - alwaysRendered) v.el.classList.add('turn-backlog');
+    for (const [i, v] of [...this.turns.values()].entries()) if (i < this.turns.size - backlogAfter) v.el.classList.add('turn-backlog');
     const running = m.chat.runningTurnId;
     this.runningTurnId = running && this.turns.get(running)?.status === 'in_progress' ? running : null;
     this.renderRunning();

@@ -30,7 +30,7 @@ export function createCodeActions(doc: Document, strings: () => UiStrings, run: 
   const buttons: HTMLElement[] = [];
   let copiedUntil = 0;
   for (const o of order) {
-    const b = createButton(doc, {
+    const b = createButton(doc, { inline: true,
       label: s[o.key],
       className: o.className,
       onClick: () => {

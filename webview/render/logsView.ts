@@ -95,7 +95,7 @@ export class LogsView {
     const s = this.strings();
     if (!b.toggle) {
       b.pre.classList.add('collapsed');
-      b.toggle = createButton(this.doc, {
+      b.toggle = createButton(this.doc, { inline: true,
         label: '',
         className: 'output-toggle',
         onClick: () => {

@@ -110,7 +110,7 @@ export class OutputsView {
   }
 
   private saveButton(index: number): HTMLElement {
-    return createButton(this.doc, { label: this.strings().save, className: 'output-save', onClick: () => this.save(index) });
+    return createButton(this.doc, { inline: true, label: this.strings().save, className: 'output-save', onClick: () => this.save(index) });
   }
 }
 

@@ -65,8 +65,8 @@ export class PredictionView {
     const buttons = doc.createElement('div');
     buttons.className = 'prediction-buttons';
     buttons.append(
-      createButton(doc, { label: s.predictSubmit, className: 'prediction-submit', appearance: 'primary', onClick: submit }),
-      createButton(doc, { label: s.predictSkip, className: 'prediction-skip', onClick: () => ctx.predict(this.item.id, null) }),
+      createButton(doc, { inline: true, label: s.predictSubmit, className: 'prediction-submit', appearance: 'primary', onClick: submit }),
+      createButton(doc, { inline: true, label: s.predictSkip, className: 'prediction-skip', onClick: () => ctx.predict(this.item.id, null) }),
     );
     this.ask.append(label, this.input, buttons);
     this.after = doc.createElement('div');

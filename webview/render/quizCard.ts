@@ -125,7 +125,7 @@ export class QuizCard {
     if (q.kind === 'choice') {
       answerBox.classList.add('quiz-choices');
       for (const choice of q.choices ?? []) {
-        const b = createButton(doc, { label: choice, className: 'quiz-choice', onClick: () => this.ctx.answer(itemId, index, choice) });
+        const b = createButton(doc, { inline: true, label: choice, className: 'quiz-choice', onClick: () => this.ctx.answer(itemId, index, choice) });
         choiceButtons.set(choice, b);
         controls.push(b);
         answerBox.append(b);
@@ -137,7 +137,7 @@ export class QuizCard {
       input.setAttribute('aria-label', s.quizYourAnswer);
       input.placeholder = s.quizYourAnswer;
       const box = input;
-      const check = createButton(doc, {
+      const check = createButton(doc, { inline: true,
         label: s.quizCheck,
         className: 'quiz-check',
         appearance: 'primary',

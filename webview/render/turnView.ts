@@ -360,14 +360,14 @@ export class TurnView {
       const actions = doc.createElement('div');
       actions.className = 'run-error-actions';
       for (const a of kind ? actionsForError(kind) : (['retry'] as const)) {
-        actions.append(createButton(doc, { label: s[a], className: 'run-action', onClick: () => this.ctx.action(a) }));
+        actions.append(createButton(doc, { inline: true, label: s[a], className: 'run-action', onClick: () => this.ctx.action(a) }));
       }
       mark.append(headline, msg, actions);
     }
     if (mark) this.answer.append(mark);
     if (run.status === 'completed' && this.learner.kind !== 'quiz') {
       const turnId = this.turn.id;
-      const check = createButton(doc, { label: s.checkUnderstanding, className: 'check-understanding', onClick: () => this.ctx.post({ type: 'checkUnderstanding', turnId }) });
+      const check = createButton(doc, { inline: true, label: s.checkUnderstanding, className: 'check-understanding', onClick: () => this.ctx.post({ type: 'checkUnderstanding', turnId }) });
       const row = doc.createElement('div');
       row.className = 'turn-followups';
       row.append(check);

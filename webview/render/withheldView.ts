@@ -45,7 +45,7 @@ export class WithheldNotice {
     this.title.className = 'withheld-title';
     this.why = doc.createElement('div');
     this.why.className = 'withheld-why';
-    this.button = createButton(doc, { label: s.showCodeAnyway, className: 'withheld-reveal', onClick: () => ctx.reveal() });
+    this.button = createButton(doc, { inline: true, label: s.showCodeAnyway, className: 'withheld-reveal', onClick: () => ctx.reveal() });
     this.note = doc.createElement('div');
     this.note.className = 'withheld-revealed-note';
     this.note.textContent = s.revealed;

@@ -24,14 +24,23 @@ export interface ButtonOptions {
   readonly appearance?: 'primary' | 'secondary' | 'icon';
   /** Accessible name when the label is a glyph. */
   readonly ariaLabel?: string;
+  /**
+   * A button that comes with the content (code toolbars, file rows, output toggles, a turn's actions): a native
+   * `<button>` drawn from the theme's button colours (`.ct-button` in styles.css). A long chat has hundreds of them,
+   * and each toolkit element builds its own shadow DOM: opening a 500-turn chat spent half its time there, and a
+   * streamed answer's code blocks a tenth. The chat's own controls stay toolkit buttons.
+   */
+  readonly inline?: boolean;
   readonly onClick: () => void;
 }
 
-/** A theme-aware button (a `vscode-button` once the toolkit is registered). */
+/** A theme-aware button (a `vscode-button` once the toolkit is registered; `inline`: a native one). */
 export function createButton(doc: Document, o: ButtonOptions): HTMLElement {
-  const b = doc.createElement('vscode-button');
+  const b = doc.createElement(o.inline ? 'button' : 'vscode-button');
   b.textContent = o.label;
-  if (o.className) b.className = o.className;
+  if (o.inline) b.setAttribute('type', 'button');
+  b.className = [o.inline ? 'ct-button' : '', o.className ?? ''].filter(Boolean).join(' ');
+  if (!b.className) b.removeAttribute('class');
   if (o.id) b.id = o.id;
   b.setAttribute('appearance', o.appearance ?? 'secondary');
   if (o.ariaLabel) b.setAttribute('aria-label', o.ariaLabel);
