@@ -9,6 +9,7 @@
  *   the input; continuing from the answer before (server state) is done by the session itself.
  */
 import type { ConversationRef } from '../engine/provider';
+import { withoutLastExchange } from '../engine/providers/chat/chatHistory';
 import { withoutLastInputExchange } from '../engine/providers/responses/clientConversation';
 import type { Turn } from '../shared/protocol';
 
@@ -16,9 +17,8 @@ import type { Turn } from '../shared/protocol';
 export function withoutTurn(conversation: ConversationRef, dropped: Turn, kept: readonly Turn[]): ConversationRef {
   let next = conversation;
   if (next.messages && next.messagesTurnId === dropped.id) {
-    const cut = next.messages.findLastIndex((m) => m.role === 'user');
     const { messagesTurnId: _dropped, ...rest } = next;
-    next = { ...rest, messages: cut < 0 ? [] : next.messages.slice(0, cut) };
+    next = { ...rest, messages: withoutLastExchange(next.messages, (m) => m.role === 'user') };
   }
   if (next.input && next.inputTurn === dropped.id) {
     const { inputTurn: _mark, ...rest } = next;

@@ -93,39 +93,37 @@ export class EventBatcher {
 
 type DeltaEvent = Extract<StreamEvent, { kind: 'text.delta' | 'code.delta' | 'thinking.delta' }>;
 
-function isDelta(m: LiveMessage): m is LiveMessage & { type: 'event'; event: DeltaEvent } {
+type DeltaMessage = LiveMessage & { type: 'event'; event: DeltaEvent };
+
+function isDelta(m: LiveMessage): m is DeltaMessage {
   return m.type === 'event' && (m.event.kind === 'text.delta' || m.event.kind === 'code.delta' || m.event.kind === 'thinking.delta');
 }
 
-/** Join runs of deltas to the same item of the same turn (same kind, same refusal flag); everything else as it is. */
-export function coalesceDeltas(queue: readonly LiveMessage[]): LiveMessage[] {
-  const out: LiveMessage[] = [];
-  let run: { turnId: string; event: DeltaEvent; parts: string[] } | null = null;
-  const close = () => {
-    if (!run) return;
-    const delta = run.parts.join('');
-    out.push({ type: 'event', turnId: run.turnId, event: { ...run.event, delta } });
-    run = null;
-  };
-  for (const m of queue) {
-    if (!isDelta(m)) {
-      close();
-      out.push(m);
-      continue;
-    }
-    const e = m.event;
-    const r = run as { turnId: string; event: DeltaEvent; parts: string[] } | null;
-    if (r && r.turnId === m.turnId && r.event.kind === e.kind && r.event.id === e.id && sameRefusal(r.event, e)) {
-      r.parts.push(e.delta);
-      continue;
-    }
-    close();
-    run = { turnId: m.turnId, event: e, parts: [e.delta] };
-  }
-  close();
-  return out;
+/** The same item of the same turn, the same kind of delta, and the same refusal flag. */
+function joinable(a: DeltaMessage, b: DeltaMessage): boolean {
+  const x = a.event;
+  const y = b.event;
+  return a.turnId === b.turnId && x.kind === y.kind && x.id === y.id && (x.kind === 'text.delta' && x.refusal) === (y.kind === 'text.delta' && y.refusal);
 }
 
-function sameRefusal(a: DeltaEvent, b: DeltaEvent): boolean {
-  return (a.kind === 'text.delta' && a.refusal) === (b.kind === 'text.delta' && b.refusal);
+/** Join runs of deltas to the same item (see `joinable`); everything else as it is, in order. */
+export function coalesceDeltas(queue: readonly LiveMessage[]): LiveMessage[] {
+  const out: LiveMessage[] = [];
+  /** The delta message last put out, and the deltas joined into it. */
+  let open: { at: DeltaMessage; index: number; parts: string[] } | undefined;
+  const seal = () => {
+    if (open && open.parts.length > 1) out[open.index] = { ...open.at, event: { ...open.at.event, delta: open.parts.join('') } };
+    open = undefined;
+  };
+  for (const m of queue) {
+    if (open && isDelta(m) && joinable(open.at, m)) {
+      open.parts.push(m.event.delta);
+      continue;
+    }
+    seal();
+    out.push(m);
+    if (isDelta(m)) open = { at: m, index: out.length - 1, parts: [m.event.delta] };
+  }
+  seal();
+  return out;
 }

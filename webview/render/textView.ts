@@ -39,11 +39,10 @@ export class TextView {
   private text: string;
   /** The authoritative text arrived (or the run ended): once all is shown, the tail is final. */
   private complete = false;
-  private replaced = false;
+  /** The text an authoritative one replaced (its first `frozenEnd` characters are what the frozen blocks show). */
+  private replaced: string | null = null;
   private splitter = new BlockSplitter();
   private frozenEnd = 0;
-  /** The source of every frozen block, in order (they join to the text up to frozenEnd). */
-  private frozenParts: string[] = [];
   /**
    * The text from `base` (a block boundary, where the frozen text ends) to the end of what arrived, kept flat and
    * short: a frame works on it alone. The whole text is a string built from thousands of deltas, which any read
@@ -93,13 +92,13 @@ export class TextView {
     const before = this.text;
     if (authoritative) {
       this.complete = true;
-      if (text !== before) this.replaced = true;
+      if (text !== before) this.replaced ??= before;
     }
     // More text after the final render (a late delta): render and reconcile again when it is all shown.
     if (text !== before) this.finalized = false;
     this.text = text;
     if (!authoritative && appended !== undefined && text.length === before.length + appended.length) this.open += appended;
-    else if (!this.replaced) this.open = text.slice(this.base);
+    else if (this.replaced === null) this.open = text.slice(this.base);
     this.typewriter.push(text.length, now);
   }
 
@@ -117,7 +116,7 @@ export class TextView {
   /** Update the DOM; true while more frames are needed (still typing, or a tail left for later). */
   frame(now: number, typewriterOn: boolean): boolean {
     if (!typewriterOn) this.typewriter.finish();
-    if (this.replaced) this.checkReplaced();
+    if (this.replaced !== null) this.checkReplaced(this.replaced);
     const n = this.base + safeCut(this.open, this.typewriter.tick(now) - this.base);
     const allShown = n >= this.text.length;
     const final = allShown && this.complete;
@@ -132,15 +131,14 @@ export class TextView {
   }
 
   /** The authoritative text may differ from what the deltas built: keep frozen blocks only if they still match. */
-  private checkReplaced(): void {
-    this.replaced = false;
-    if (this.text.startsWith(this.frozenParts.join(''))) {
+  private checkReplaced(old: string): void {
+    this.replaced = null;
+    if (this.text.startsWith(old.slice(0, this.frozenEnd))) {
       this.open = this.text.slice(this.base);
       return;
     }
     this.splitter = new BlockSplitter();
     this.frozenEnd = 0;
-    this.frozenParts = [];
     this.base = 0;
     this.open = this.text;
     this.tailRendered = null;
@@ -254,7 +252,6 @@ export class TextView {
     for (const b of this.splitter.advance(visible, base)) {
       const block = visible.slice(this.frozenEnd - base, b - base);
       if (block.trim() !== '') this.freeze(this.frozenEnd, b, block, true);
-      this.frozenParts.push(block);
       this.frozenEnd = b;
       this.tailRendered = null;
     }
@@ -267,7 +264,6 @@ export class TextView {
       this.tailRendered = null;
       this.tailEl.replaceChildren();
       if (block.trim() !== '') this.freeze(this.frozenEnd, base + visible.length, block, true);
-      this.frozenParts.push(block);
       this.frozenEnd = base + visible.length;
       return;
     }
