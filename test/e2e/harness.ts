@@ -360,12 +360,23 @@ export async function startVsCode(options: StartOptions = {}): Promise<VsCode> {
   const quickInput = p.locator('.quick-input-widget');
   const quickInputBox = quickInput.locator('input.input, .quick-input-box input').first();
 
+  /**
+   * Opens the quick input with `key` and types `prefix`. A dialog or a focus change can close it, or leave it inert,
+   * between opening and typing (seen in a CI run: the fill waited 90 s on an inert box): then it is opened again.
+   */
   const openQuickInput = async (key: string, prefix: string) => {
-    await p.keyboard.press('Escape');
-    await p.locator('.monaco-workbench').focus().catch(() => undefined);
-    await p.keyboard.press(key);
-    await quickInputBox.waitFor({ state: 'visible' });
-    await quickInputBox.fill(prefix);
+    for (let attempt = 1; ; attempt++) {
+      await p.keyboard.press('Escape');
+      await p.locator('.monaco-workbench').focus().catch(() => undefined);
+      await p.keyboard.press(key);
+      try {
+        await quickInputBox.waitFor({ state: 'visible', timeout: 15_000 });
+        await quickInputBox.fill(prefix, { timeout: 10_000 });
+        return;
+      } catch (e) {
+        if (attempt >= 4) throw e;
+      }
+    }
   };
 
   /**
