@@ -23,9 +23,12 @@ type Ctor = new (deps: ChatViewDeps) => ChatViewLike;
 const render = join(__dirname, '../../webview/render');
 let ChatView: Ctor;
 let sanitizedFragment: (doc: unknown, html: string) => unknown;
+let extendWithText: (el: unknown, oldHtml: string, newHtml: string) => boolean;
+let extensionStats: { extended: number; rendered: number };
 before(async () => {
   ({ ChatView } = await import(join(render, 'chatView.ts')));
   ({ sanitizedFragment } = await import(join(render, 'sanitize.ts')));
+  ({ extendWithText, extensionStats } = await import(join(render, 'textExtension.ts')));
 });
 
 const strings = Object.fromEntries(uiStringKeys.map((k) => [k, `«${k}»`])) as UiStrings;
@@ -189,5 +192,73 @@ describe('webview: incremental rendering equals a one-shot render', () => {
     // the end, plus the one-shot render this test makes itself.
     const perFrame = 40;
     assert.ok(rendered <= text.length * 2 + deltas.length * perFrame, `rendered ${rendered} chars for ${text.length}`);
+  });
+});
+
+describe('webview: the open block extended with text in place', () => {
+  /** For every prefix of `text` after the first: extend a render of the previous prefix, or say it can't. */
+  function walk(text: string, step: (i: number) => number): { extended: number; steps: number } {
+    shared ??= domWindow();
+    const doc = shared.document;
+    const render = (src: string) => {
+      const box = doc.createElement('div');
+      box.append(sanitizedFragment(doc, renderMarkdown(src)) as never);
+      return box;
+    };
+    let extended = 0;
+    let steps = 0;
+    for (let a = 0, b = step(0); b <= text.length; a = b, b += step(b)) {
+      const oldHtml = renderMarkdown(text.slice(0, a));
+      const newHtml = renderMarkdown(text.slice(0, b));
+      if (newHtml === oldHtml) continue; // nothing to show (the view keeps what it has)
+      const el = render(text.slice(0, a));
+      const before = el.innerHTML;
+      steps++;
+      if (extendWithText(el, oldHtml, newHtml)) {
+        extended++;
+        assert.equal(el.innerHTML, render(text.slice(0, b)).innerHTML, `extending ${JSON.stringify(text.slice(0, a))} by ${JSON.stringify(text.slice(a, b))}`);
+      } else assert.equal(el.innerHTML, before, 'a refused extension leaves the element as it was');
+    }
+    return { extended, steps };
+  }
+
+  it('gives the DOM of a fresh render for every prefix of every case, and refuses what is not plain text', () => {
+    const more: Record<string, string> = {
+      inline: 'Use `len(items)` and **bold** and *em* with [a link](https://docs.python.org/3/) then text.',
+      entities: 'a < b && c > d "quoted" \'single\' then AT&T and &amp; more words',
+      controls: 'bidi \u202e reversed \u001b[31m red \u0000 nul tail words',
+      nested: '> quote with - a list\n>\n> - item one\n>   more words\n',
+      autolink: 'see https://example.com/path and www.example.org then words',
+    };
+    let extended = 0;
+    let steps = 0;
+    for (const [name, text] of Object.entries({ ...cases, ...more })) {
+      const r = walk(text, () => 1);
+      assert.ok(r.steps > 0, name);
+      extended += r.extended;
+      steps += r.steps;
+    }
+    // Most one-character steps of prose are plain text (and taken in place); the rest were checked to be refused.
+    assert.ok(extended > steps / 3, `${extended} of ${steps} steps extended in place`);
+  });
+
+  it('takes the place of most renders while a paragraph streams', () => {
+    const para = 'The loop reads each line of the file and counts the words in it, because the total is what we print at the end. '.repeat(6);
+    const r = rng(3);
+    const { extended, steps } = walk(para, () => 1 + Math.floor(r() * 4));
+    // All but the first, which starts the paragraph.
+    assert.equal(extended, steps - 1, `${extended} of ${steps}`);
+  });
+
+  it('is what a streaming answer uses: frames extend the open paragraph, and the end is still a one-shot render', () => {
+    const text = `${'Words that stream one by one into the open paragraph of the answer. '.repeat(20)}\n\nAnd a last one.\n`;
+    const deltas: string[] = [];
+    for (let i = 0; i < text.length; i += 3) deltas.push(text.slice(i, i + 3));
+    const before = { ...extensionStats };
+    const { streamed, oneShot } = streamAndCompare(text, { deltas, frameAfter: () => true, typewriter: false, textDone: true });
+    assert.equal(streamed, oneShot);
+    const extended = extensionStats.extended - before.extended;
+    const rendered = extensionStats.rendered - before.rendered;
+    assert.ok(extended > rendered * 10, `${extended} frames extended the paragraph, ${rendered} rendered it`);
   });
 });

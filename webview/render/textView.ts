@@ -6,6 +6,7 @@
 import { IncrementalCode } from './codeBlock';
 import { BlockSplitter, renderMarkdown, topLevelBlocks, type MarkdownEnv, type MarkdownReferences } from './markdown';
 import { sanitizedFragment } from './sanitize';
+import { extendWithText, extensionStats } from './textExtension';
 import { safeCut, Typewriter } from './typewriter';
 
 /** Tail markdown re-rendered per frame at most (characters); a longer tail is re-rendered every few frames. */
@@ -52,6 +53,8 @@ export class TextView {
   private open = '';
   private shownLen = -1;
   private tailRendered: string | null = null;
+  /** The HTML the tail element shows ('' when it shows nothing or a fence's own view). */
+  private tailHtml = '';
   private tailSkips = 0;
   private fence: { readonly start: number; readonly view: IncrementalCode } | null = null;
   private fenceMore = false;
@@ -151,6 +154,7 @@ export class TextView {
     this.finalized = false;
     while (this.el.firstChild !== this.tailEl) this.el.removeChild(this.el.firstChild!);
     this.tailEl.replaceChildren();
+    this.tailHtml = '';
     // Show the corrected text at once: the learner has read most of it already.
     this.typewriter.push(0, 0);
     this.typewriter.push(this.text.length, 0);
@@ -263,6 +267,7 @@ export class TextView {
       this.tailSkips = 0;
       this.tailRendered = null;
       this.tailEl.replaceChildren();
+      this.tailHtml = '';
       if (block.trim() !== '') this.freeze(this.frozenEnd, base + visible.length, block, true);
       this.frozenEnd = base + visible.length;
       return;
@@ -277,6 +282,7 @@ export class TextView {
         pre.className = 'md-code';
         pre.append(view.el);
         this.tailEl.replaceChildren(pre);
+        this.tailHtml = '';
         this.fence = { start: open.bodyStart, view };
       }
       this.fenceMore = this.fence.view.update(visible.slice(open.bodyStart - base));
@@ -300,6 +306,16 @@ export class TextView {
     this.tailRendered = tail;
     // The open block sees the references defined so far, but must not keep a half-written one.
     const env: MarkdownEnv = { references: Object.create(this.env.references) as MarkdownReferences };
-    this.tailEl.replaceChildren(tail.trim() === '' ? '' : sanitizedFragment(this.doc, renderMarkdown(tail, env)));
+    this.showTail(tail.trim() === '' ? '' : renderMarkdown(tail, env));
+  }
+
+  /** Show `html` in the tail: by adding the new words to the text it shows when that is all that changed. */
+  private showTail(html: string): void {
+    if (html === this.tailHtml) return;
+    if (!extendWithText(this.tailEl, this.tailHtml, html)) {
+      this.tailEl.replaceChildren(html === '' ? '' : sanitizedFragment(this.doc, html));
+      extensionStats.rendered++;
+    }
+    this.tailHtml = html;
   }
 }
