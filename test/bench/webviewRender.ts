@@ -48,6 +48,8 @@ export interface RenderFigures {
   readonly styleMs: number;
   readonly layoutTotalMs: number;
   readonly driverBusyPct: number;
+  /** The plain renderer's busy % (driver taken out): what showing the stream at 60 Hz costs any renderer here. */
+  readonly floorBusyPct: number;
   readonly messages: number;
   readonly finalRenderMs: number;
   readonly naiveMs: number;
@@ -145,22 +147,67 @@ function drive({ text, cuts, rate }: { text: string; cuts: number[]; rate: numbe
   });
 }
 
-/** The driver alone, in a page without the webview: its own main-thread share, to take out of busyPct. */
-async function driverBusyPct(browser: Browser, driverJs: string, text: string, cuts: number[]): Promise<number> {
+/**
+ * The driver alone in a blank page (`floor` false): its own main-thread share, to take out of busyPct. With `floor`,
+ * the page also shows the stream the cheapest way a page can: the frame's new text appended to a paragraph's text
+ * node (a new paragraph at a blank line) and the view scrolled to the end, once per animation frame, no markdown.
+ * That is the cost of any renderer that shows a stream at 60 Hz in this browser: busyPct less it is our own.
+ */
+async function driverBusyPct(browser: Browser, driverJs: string, text: string, cuts: number[], floor: boolean): Promise<number> {
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
   try {
-    await page.setContent('<!DOCTYPE html><html lang="en"><body></body></html>');
+    await page.setContent('<!DOCTYPE html><html lang="en"><body style="margin:0;height:100vh;display:flex;flex-direction:column"><div id="list" style="flex:1 1 auto;overflow-y:auto;padding:8px 12px 16px;line-height:1.5;overflow-wrap:anywhere"></div></body></html>');
     await page.evaluate('window.__name = (f) => f');
     await page.addScriptTag({ content: driverJs });
+    if (floor) await page.evaluate(plainRenderer);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const task = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN) * 1000;
     const b0 = await task();
     const { ms } = await page.evaluate(drive, { text, cuts, rate: deltasPerSecond });
+    if (floor) {
+      const shown = await page.evaluate(() => document.getElementById('list')!.textContent!.length);
+      if (shown < text.length * 0.8) throw new Error(`the plain renderer showed ${shown} of ${text.length} characters`);
+    }
     return (100 * ((await task()) - b0)) / ms;
   } finally {
     await page.close();
   }
+}
+
+/** Runs in the floor page: the plain renderer (see driverBusyPct). */
+function plainRenderer(): void {
+  const list = document.getElementById('list')!;
+  let para: Text | null = null;
+  let pending = '';
+  let requested = false;
+  const take = (m: { type: string; event?: { kind: string; delta?: string }; messages?: unknown[] }): void => {
+    if (m.type === 'events') for (const x of m.messages ?? []) take(x as typeof m);
+    else if (m.type === 'event' && m.event?.kind === 'text.delta') pending += m.event.delta ?? '';
+  };
+  const frame = () => {
+    requested = false;
+    const parts = pending.split('\n\n');
+    pending = '';
+    parts.forEach((part, i) => {
+      if (i > 0 || !para) {
+        const p = document.createElement('p');
+        p.style.whiteSpace = 'pre-wrap';
+        para = document.createTextNode('');
+        p.append(para);
+        list.append(p);
+      }
+      para.appendData(part);
+    });
+    list.scrollTop = list.scrollHeight;
+  };
+  window.addEventListener('message', (e) => {
+    take(e.data as Parameters<typeof take>[0]);
+    if (!requested) {
+      requested = true;
+      requestAnimationFrame(frame);
+    }
+  });
 }
 
 /** Runs in the page before webview.js: the VS Code API stub and the timing hooks. */
@@ -188,7 +235,8 @@ function instrument(): void {
 async function measureSize(browser: Browser, webviewJs: string, css: string, naiveJs: string, driverJs: string, bytes: number): Promise<RenderFigures> {
   const text = makeAnswer(bytes);
   const cuts = splitDeltas(text);
-  const driverPct = await driverBusyPct(browser, driverJs, text, cuts);
+  const driverPct = await driverBusyPct(browser, driverJs, text, cuts, false);
+  const floorPct = (await driverBusyPct(browser, driverJs, text, cuts, true)) - driverPct;
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
   await page.setContent(`<!DOCTYPE html><html lang="en"><head><style>${css}</style></head><body><div id="code-tutor-root"></div></body></html>`);
   // tsx compiles the functions handed to page.evaluate with esbuild's keepNames helper; give the page one.
@@ -288,6 +336,7 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
     styleMs: split('RecalcStyleDuration'),
     layoutTotalMs: split('LayoutDuration'),
     driverBusyPct: driverPct,
+    floorBusyPct: floorPct,
     messages,
     finalRenderMs: finalMs,
     naiveMs: naiveMean * cuts.length,
@@ -316,7 +365,7 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
   }
   printTable(
     `Webview rendering: real dist/webview.js in headless Chromium, 1-4 char deltas at ${num(deltasPerSecond, 0)}/s through the host's batcher, typewriter off`,
-    ['answer', 'deltas', 'messages', 'stream s', 'incr ms', 'µs/delta', 'msgs ms', 'frames ms', 'of it layout', 'p99 frame', 'max frame', 'busy %', 'final ms', 'incr/final', 'naive ms*', 'naive/frame ms*', 'naive/frame ÷ incr'],
+    ['answer', 'deltas', 'messages', 'stream s', 'incr ms', 'µs/delta', 'msgs ms', 'frames ms', 'of it layout', 'p99 frame', 'max frame', 'busy %', 'plain %', 'final ms', 'incr/final', 'naive ms*', 'naive/frame ms*', 'naive/frame ÷ incr'],
     out.map((f) => [
       `${num(f.answerBytes / 1000, 0)} KB`,
       num(f.deltas, 0),
@@ -330,6 +379,7 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
       num(f.p99FrameMs, 2),
       num(f.maxFrameMs, 1),
       `${num(f.busyPct, 1)} (${num(f.busyGrossPct, 1)})`,
+      num(f.floorBusyPct, 1),
       num(f.finalRenderMs, 1),
       num(f.incrementalMs / f.finalRenderMs, 1),
       num(f.naiveMs, 0),
@@ -338,6 +388,7 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
     ]),
     [
       'incr = message handling + frame callbacks with their style/layout; busy % = Chromium TaskDuration / stream time, less the driver alone in a blank page (in brackets: with it).',
+      'plain % = the same stream shown the cheapest way (the new text of each frame appended to a paragraph, scrolled to the end, no markdown), driver taken out: what 60 Hz updates cost any renderer in this browser.',
       ...out.map((f) => `${num(f.answerBytes / 1000, 0)} KB: Chromium's split over the stream: script ${num(f.scriptMs, 0)} ms (the driver's included), style ${num(f.styleMs, 0)} ms, layout ${num(f.layoutTotalMs, 0)} ms; the rest of the task time is paint, messages and the browser's own.`),
       `* naive figures: mean cost of re-rendering ${naiveSamples} prefixes spread over the answer, times the deltas (naive) or the 60 Hz frames of the stream (naive/frame).`,
     ],
@@ -352,6 +403,7 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
     p99FrameMs: round(f.p99FrameMs),
     busyPct: round(f.busyPct),
     busyGrossPct: round(f.busyGrossPct),
+    plainBusyPct: round(f.floorBusyPct),
     messages: f.messages,
     streamMs: round(f.streamMs),
     usPerDelta: round(f.usPerDelta),
