@@ -230,7 +230,16 @@ export type UiStringKey = (typeof uiStringKeys)[number];
 export type UiStrings = Readonly<Record<UiStringKey, string>>;
 
 export type HostToWebview =
-  | { readonly type: 'snapshot'; readonly chat: ChatSnapshot; readonly strings: UiStrings; readonly settings: ViewSettings }
+  | {
+      readonly type: 'snapshot';
+      /** A long chat's snapshot holds its newest turns; `page.older` more follow in `olderTurns` messages. */
+      readonly chat: ChatSnapshot;
+      readonly strings: UiStrings;
+      readonly settings: ViewSettings;
+      readonly page?: SnapshotPage;
+    }
+  /** Turns older than those shown, oldest first, to go above them: part of the snapshot `page` names. */
+  | { readonly type: 'olderTurns'; readonly page: number; readonly turns: readonly Turn[] }
   | { readonly type: 'turnStarted'; readonly turn: Turn }
   | { readonly type: 'event'; readonly turnId: string; readonly event: StreamEvent }
   | { readonly type: 'notice'; readonly level: 'info' | 'error'; readonly text: string; readonly actions: readonly HostAction[] }
@@ -240,6 +249,15 @@ export type HostToWebview =
   | { readonly type: 'events'; readonly messages: readonly LiveMessage[] }
   /** A turn's learner record changed (a prediction, a quiz answer): the whole record, never a delta. */
   | { readonly type: 'learner'; readonly turnId: string; readonly learner: LearnerRecord };
+
+/** Which snapshot this is (a counter per view), and how many older turns will follow it. */
+export interface SnapshotPage {
+  readonly id: number;
+  readonly older: number;
+}
+
+/** Most turns one snapshot or `olderTurns` message carries: a long chat's newest turns are drawn before the rest arrive. */
+export const turnsPerPage = 30;
 
 /** The live messages the host coalesces into an `events` batch. */
 export type LiveMessage = Extract<HostToWebview, { type: 'turnStarted' | 'event' }>;
@@ -405,6 +423,10 @@ function isTranscript(v: unknown): boolean {
   return isObject(v) && typeof v.status === 'string' && Array.isArray(v.items);
 }
 
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
 function isTurn(v: unknown): v is Turn {
   return isObject(v) && isId(v.id) && isObject(v.question) && typeof v.question.text === 'string' && isTranscript(v.run);
 }
@@ -433,8 +455,11 @@ export function isHostToWebview(m: unknown): m is HostToWebview {
         m.chat.turns.every(isTurn) &&
         isObject(m.strings) &&
         uiStringKeys.every((k) => typeof (m.strings as Record<string, unknown>)[k] === 'string') &&
-        isObject(m.settings)
+        isObject(m.settings) &&
+        (m.page === undefined || (isObject(m.page) && isCount(m.page.id) && isCount(m.page.older)))
       );
+    case 'olderTurns':
+      return isCount(m.page) && Array.isArray(m.turns) && m.turns.length > 0 && m.turns.length <= turnsPerPage && m.turns.every(isTurn);
     case 'turnStarted':
       return isTurn(m.turn);
     case 'event':

@@ -15,6 +15,7 @@ import { saveOutput } from '../commands/saveOutput';
 import { type HostAction, type HostToWebview, isWebviewToHost, type TutorViewState } from '../shared/protocol';
 import { handleLearnerMessage } from '../tutor/learnerMessages';
 import { EventBatcher } from './eventBatcher';
+import { snapshotMessages } from './snapshotPages';
 import { viewSettings } from './viewSettings';
 import { uiStrings } from './uiStrings';
 import { messageForWire, realItemId } from './wireIds';
@@ -35,6 +36,8 @@ export class ChatWebview implements vscode.Disposable {
   private ready = false;
   private sessionSubscription: vscode.Disposable | undefined;
   // Live events go out coalesced, at most one message per frame; a hidden view gets a snapshot when it shows.
+  /** Snapshots sent to this view: a page of older turns names the snapshot it belongs to. */
+  private snapshots = 0;
   private readonly batcher = new EventBatcher({ post: (m) => void this.webview.postMessage(messageForWire(m)), snapshot: () => this.sendSnapshot() });
 
   constructor(
@@ -101,8 +104,10 @@ export class ChatWebview implements vscode.Disposable {
 
   private sendSnapshot(): void {
     this.batcher.discard(); // the snapshot holds everything queued
-    void this.webview.postMessage(messageForWire({ type: 'snapshot', chat: this.session.snapshot(), strings: uiStrings(), settings: viewSettings() }));
+    const messages = snapshotMessages(++this.snapshots, this.session.snapshot(), uiStrings(), viewSettings());
+    void this.webview.postMessage(messageForWire(messages[0]!));
     this.sendTutor();
+    for (const m of messages.slice(1)) void this.webview.postMessage(messageForWire(m));
   }
 
   private tutorInputs(): TutorInputs | undefined {

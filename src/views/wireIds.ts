@@ -27,6 +27,8 @@ export function messageForWire(m: HostToWebview): HostToWebview {
   switch (m.type) {
     case 'snapshot':
       return { ...m, chat: { ...m.chat, turns: m.chat.turns.map(turnForWire) } };
+    case 'olderTurns':
+      return { ...m, turns: m.turns.map(turnForWire) };
     case 'turnStarted': {
       const turn = turnForWire(m.turn);
       return turn === m.turn ? m : { ...m, turn };

@@ -43,6 +43,10 @@ export class ChatView {
   /** The order turns were added in (newest highest), for drawing the newest first. */
   private readonly order = new WeakMap<TurnView, number>();
   private added = 0;
+  /** Order given to the next turn put above the others (older turns of a paged snapshot): below every other. */
+  private prepended = 0;
+  /** The snapshot shown, when older turns of it are still to come ('olderTurns' of any other are stale). */
+  private page: { id: number; older: number } | null = null;
   private frameRequested = false;
   private latest: TurnView | null = null;
 
@@ -161,6 +165,9 @@ export class ChatView {
       case 'snapshot':
         this.snapshot(m);
         break;
+      case 'olderTurns':
+        this.olderTurns(m.page, m.turns);
+        break;
       case 'turnStarted': {
         if (!this.strings || this.turns.has(m.turn.id)) break;
         const view = this.addTurn(m.turn);
@@ -252,6 +259,7 @@ export class ChatView {
     this.dirty.clear();
     this.latest = null;
     this.list.replaceChildren(this.empty);
+    this.page = m.page && m.page.older > 0 ? { ...m.page } : null;
     for (const turn of m.chat.turns) this.addTurn(turn);
     for (const [i, v] of [...this.turns.values()].entries()) if (i < this.turns.size - backlogAfter) v.el.classList.add('turn-backlog');
     const running = m.chat.runningTurnId;
@@ -261,6 +269,36 @@ export class ChatView {
     this.following = true;
     this.list.scrollTop = this.list.scrollHeight;
     this.jump.hidden = true;
+  }
+
+  /**
+   * Older turns of the snapshot shown (oldest first) go above the oldest shown. Out of view they are backlog turns,
+   * drawn as the frame budget allows; a reader who scrolled up keeps the text in view (the browser's scroll
+   * anchoring), and one at the bottom stays there (the frame follows).
+   */
+  private olderTurns(page: number, turns: readonly Turn[]): void {
+    if (!this.page || page !== this.page.id || !this.strings) return; // of a snapshot since replaced
+    const at = this.list.querySelector(':scope > .turn');
+    let count = 0;
+    for (const turn of turns) {
+      if (this.turns.has(turn.id)) continue;
+      const view = new TurnView(this.ctx, turn, this.deps.now());
+      this.turns.set(turn.id, view);
+      view.el.classList.add('turn-backlog');
+      this.list.insertBefore(view.el, at);
+      count++;
+    }
+    // Oldest first on the wire; the newest of them is drawn first, so it gets the highest of the new orders.
+    let o = this.prepended - count;
+    for (const turn of turns) {
+      const view = this.turns.get(turn.id)!;
+      if (this.order.has(view)) continue;
+      this.order.set(view, o++);
+      this.markDirty(view);
+    }
+    this.prepended -= count;
+    this.page.older = Math.max(0, this.page.older - turns.length);
+    if (this.page.older === 0) this.page = null;
   }
 
   private addTurn(turn: Turn): TurnView {
@@ -408,7 +446,7 @@ export class ChatView {
         if (!v.frame(now)) this.dirty.delete(v);
       }
       // Screen readers wait while older turns are still being drawn.
-      if ([...this.dirty].some((v) => (this.order.get(v) ?? 0) < newest)) list.setAttribute('aria-busy', 'true');
+      if (this.page || [...this.dirty].some((v) => (this.order.get(v) ?? 0) < newest)) list.setAttribute('aria-busy', 'true');
       else list.removeAttribute('aria-busy');
       // Follow the output only while the reader is at the bottom; otherwise offer the way back.
       if (this.following) {

@@ -73,6 +73,10 @@ export function chatHarness() {
     event(turnId: string, event: StreamEvent) {
       view.handle({ type: 'event', turnId, event });
     },
+    /** Any message from the host, as it arrives (already checked). */
+    send(m: HostToWebview) {
+      view.handle(m);
+    },
     notice(text: string) {
       view.handle({ type: 'notice', level: 'error', text, actions: [] });
     },
