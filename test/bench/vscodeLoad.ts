@@ -157,9 +157,10 @@ async function measureLoad(): Promise<LoadFigures> {
       await row.waitFor({ state: 'visible', timeout: 60_000 });
       const t0 = performance.now();
       await row.click();
-      await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 500 && document.querySelector('.turn:last-child .md-text') !== null, undefined, { timeout: 120_000, polling: 'raf' });
+      // The newest turn's answer drawn (older turns may still be arriving, a page at a time), then all 500.
+      await chat.waitForFunction(() => document.querySelector('.turn[data-turn-id="turn_499"].latest .md-text') !== null, undefined, { timeout: 120_000, polling: 'raf' });
       open500First = performance.now() - t0;
-      await chat.waitForFunction(() => Array.from(document.querySelectorAll('.turn')).every((t) => t.querySelector('.md-text')), undefined, { timeout: 120_000, polling: 50 });
+      await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 500 && Array.from(document.querySelectorAll('.turn')).every((t) => t.querySelector('.md-text')), undefined, { timeout: 120_000, polling: 50 });
       open500 = performance.now() - t0;
     });
 
