@@ -34,11 +34,12 @@ interface Stats {
 const render = join(__dirname, '../../webview/render');
 let ChatView: new (deps: ChatViewDepsLike) => ChatViewLike;
 let codeStats: Stats;
+let highlightMinChunk: number;
 let sanitizedFragment: (doc: unknown, html: string) => { childNodes: ArrayLike<unknown> };
 
 before(async () => {
   ({ ChatView } = await import(join(render, 'chatView.ts')));
-  ({ codeStats } = await import(join(render, 'codeBlock.ts')));
+  ({ codeStats, highlightMinChunk } = await import(join(render, 'codeBlock.ts')));
   ({ sanitizedFragment } = await import(join(render, 'sanitize.ts')));
 });
 
@@ -242,7 +243,9 @@ describe('webview: O(n) markdown streaming', () => {
     // Every code line was highlighted once while streaming, not the whole block each frame.
     const chunkChars = codeStats.chunkChars - before.chunkChars;
     assert.ok(chunkChars <= code.length + 1, `chunks ${chunkChars} for ${code.length}`);
-    assert.ok(chunkChars >= code.length - 80);
+    // Lines are highlighted in chunks of at least highlightMinChunk characters while the fence grows every frame.
+    assert.ok(chunkChars >= code.length - highlightMinChunk - 80);
+    assert.ok(codeStats.chunkHighlights - before.chunkHighlights <= Math.ceil(code.length / highlightMinChunk), 'chunks, not a line a frame');
     h.event('t1', { kind: 'run.finished', status: 'completed' });
     h.frame();
     const pre = h.$('.md-text pre.md-code code')!;
@@ -373,7 +376,14 @@ describe('webview: interpreter code blocks', () => {
       h.frame();
       assert.equal(h.$('pre code.code-source')!.textContent, code.slice(0, i + 7), 'everything received is shown');
     }
+    // While the code grows every frame, finished lines wait for a chunk of highlightMinChunk characters.
+    const streamed = codeStats.chunkChars - before.chunkChars;
+    assert.ok(streamed > code.length - highlightMinChunk && streamed <= code.length, `${streamed} of ${code.length}`);
+    assert.ok(codeStats.chunkHighlights - before.chunkHighlights <= Math.ceil(code.length / highlightMinChunk));
+    // A frame in which the code did not grow highlights what is ready.
+    h.frame();
     assert.equal(codeStats.chunkChars - before.chunkChars, code.length, 'each line highlighted exactly once');
+    assert.equal(h.$('pre code.code-source')!.textContent, code);
     assert.equal(codeStats.fullHighlights - before.fullHighlights, 0);
     const status = h.$('.code-block[data-item-id="ci1"] .code-status')!;
     assert.equal(status.getAttribute('data-status'), 'writing');

@@ -14,6 +14,12 @@ import { sanitizedFragment } from './sanitize';
 /** New characters of whole lines highlighted per frame at most; the rest waits, shown plain, for the next frame. */
 export const highlightBudgetPerFrame = 16_000;
 
+/**
+ * Finished lines wait, shown plain, until this many characters of them are ready (or the code stops growing for a
+ * frame): every chunk is parsed and sanitized as a new document, a fixed cost that a line per frame paid each frame.
+ */
+export const highlightMinChunk = 240;
+
 export const codeStats = { chunkHighlights: 0, chunkChars: 0, fullHighlights: 0, fullChars: 0 };
 
 export class IncrementalCode {
@@ -40,14 +46,16 @@ export class IncrementalCode {
 
   /**
    * Show `code`, which extends what was shown before (a shorter or different text restarts). Highlights at most
-   * one budget of new whole lines; returns true while unhighlighted whole lines remain (call again next frame).
+   * one budget of new whole lines, once `highlightMinChunk` of them are ready or the code did not grow since the last
+   * call; returns true while unhighlighted whole lines remain (call again next frame).
    */
   update(code: string): boolean {
     if (this.final) return false;
     if (code.length < this.committed || (code.length < this.source.length)) this.restart();
+    const paused = code === this.source;
     this.source = code;
     const end = nextLineChunk(code, this.committed, highlightBudgetPerFrame);
-    if (end > this.committed) {
+    if (end > this.committed && (paused || end - this.committed >= highlightMinChunk)) {
       const chunk = code.slice(this.committed, end);
       codeStats.chunkHighlights++;
       codeStats.chunkChars += chunk.length;
