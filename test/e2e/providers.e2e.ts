@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import { startFakeServer } from '../fake/server';
 import { withVsCode } from './harness';
-import { assert, ask, openSidebar, responsesRequests, waitForTurn, withTutor } from './support';
+import { assert, ask, closeAllEditors, newSidebarChat, openSidebar, responsesRequests, scenario, waitForTurn, withTutor } from './support';
 
 test('Assistants protocol: a run with code, its logs and its plot', async () => {
   await withTutor({ name: 'assistants', settings: { 'codeTutor.protocol': 'assistants' } }, async (vs, server) => {
@@ -51,62 +51,71 @@ async function withDashScope(body: Parameters<typeof withTutor>[1]): Promise<voi
   }
 }
 
-test('function tool round trip: the tutor reads the selection and the run continues', async () => {
-  await withTutor({ name: 'function-tool' }, async (vs, server) => {
-    await vs.openFile('stats.js');
-    const editor = vs.page.locator('.editor-group-container.active .monaco-editor').first();
-    await editor.locator('.view-line').first().click();
-    await vs.page.keyboard.press('Control+Home');
-    for (let i = 0; i < 3; i++) await vs.page.keyboard.press('Shift+ArrowDown');
-    const chat = await openSidebar(vs);
-    await ask(chat, '[scenario:function-call] what does my selection do?');
-    await waitForTurn(chat, 1, 'completed');
-    const call = chat.locator('.tool-item .tool-call').first();
-    assert.match(await call.innerText(), /get_selection/);
-    const [, followUp] = responsesRequests(server);
-    const input = (followUp.body as { input: Array<{ type: string; output: string }>; previous_response_id: string }).input;
-    const output = JSON.parse(input.find((i) => i.type === 'function_call_output')?.output ?? '{}') as { file: string; text: string; startLine: number };
-    assert.equal(output.file, 'stats.js');
-    assert.equal(output.startLine, 1);
-    assert.ok(output.text.length > 10, 'the tool returned the selected text');
-    const answer = await chat.locator('.turn-answer .md-text').last().innerText();
-    assert.match(answer, /I read your selection/);
-    await vs.screenshot('function-tool');
-  });
-});
+/**
+ * The three Responses scenarios run with the default settings, so they share one VS Code start (each start costs CI
+ * 20-30 s) as subtests in sequence; each looks only at the requests made since it began.
+ */
+test('Responses runs in VS Code: function tool, plot, Stop (one VS Code start)', async (t) => {
+  await withTutor({ name: 'responses' }, async (vs, server) => {
+    await scenario(t, vs, 'function-tool', 'function tool round trip: the tutor reads the selection and the run continues', async () => {
+      const before = responsesRequests(server).length;
+      await vs.openFile('stats.js');
+      const editor = vs.page.locator('.editor-group-container.active .monaco-editor').first();
+      await editor.locator('.view-line').first().click();
+      await vs.page.keyboard.press('Control+Home');
+      for (let i = 0; i < 3; i++) await vs.page.keyboard.press('Shift+ArrowDown');
+      const chat = await openSidebar(vs);
+      await ask(chat, '[scenario:function-call] what does my selection do?');
+      await waitForTurn(chat, 1, 'completed');
+      const call = chat.locator('.tool-item .tool-call').first();
+      assert.match(await call.innerText(), /get_selection/);
+      const [, followUp] = responsesRequests(server).slice(before);
+      assert.ok(followUp, 'the run went on with a second /responses request');
+      const input = (followUp.body as { input: Array<{ type: string; output: string }>; previous_response_id: string }).input;
+      const output = JSON.parse(input.find((i) => i.type === 'function_call_output')?.output ?? '{}') as { file: string; text: string; startLine: number };
+      assert.equal(output.file, 'stats.js');
+      assert.equal(output.startLine, 1);
+      assert.ok(output.text.length > 10, 'the tool returned the selected text');
+      const answer = await chat.locator('.turn-answer .md-text').last().innerText();
+      assert.match(answer, /I read your selection/);
+      await vs.screenshot('function-tool');
+    });
 
-test('Responses plot: the image the interpreter made is shown under its code', async () => {
-  await withTutor({ name: 'plot' }, async (vs) => {
-    await vs.runCommand('Code Tutor: Ask Assistant');
-    await vs.answerInput('[scenario:plot] plot sin(x)');
-    const panel = await vs.webviewFrame('#code-tutor-root .turn', { view: false });
-    await waitForTurn(panel, 1, 'completed');
-    const img = panel.locator('.code-block img.output-image').first();
-    await img.waitFor({ state: 'visible' });
-    const size = await img.evaluate((el: HTMLImageElement) => [el.naturalWidth, el.naturalHeight]);
-    assert.deepEqual(size, [160, 100], 'the real PNG decoded');
-    await vs.screenshot('plot');
-  });
-});
+    await scenario(t, vs, 'plot', 'Responses plot: the image the interpreter made is shown under its code', async () => {
+      await closeAllEditors(vs);
+      await vs.runCommand('Code Tutor: Ask Assistant');
+      await vs.answerInput('[scenario:plot] plot sin(x)');
+      const panel = await vs.webviewFrame('#code-tutor-root .turn', { view: false });
+      await waitForTurn(panel, 1, 'completed');
+      const img = panel.locator('.code-block img.output-image').first();
+      await img.waitFor({ state: 'visible' });
+      const size = await img.evaluate((el: HTMLImageElement) => [el.naturalWidth, el.naturalHeight]);
+      assert.deepEqual(size, [160, 100], 'the real PNG decoded');
+      await vs.screenshot('plot');
+    });
 
-test('Stop during a run keeps the partial answer and marks it stopped', async () => {
-  await withTutor({ name: 'stop' }, async (vs, server) => {
-    const chat = await openSidebar(vs);
-    await ask(chat, '[scenario:slow] tell me about recursion');
-    await chat.locator('.turn-answer .md-text').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await chat.waitForFunction(() => (document.querySelector('.turn-answer .md-text')?.textContent ?? '').length > 20, undefined, { timeout: 30_000 });
-    // While the run goes, the Chat view's title offers Stop too; it goes away when the run ends. (With the History
-    // view beside it, the Chat view's actions sit in its own pane header, which VS Code shows on hover or focus.)
-    const titleStop = vs.page.locator('.part.sidebar .action-label[aria-label*="Stop"]');
-    await titleStop.first().waitFor({ state: 'attached', timeout: 10_000 });
-    await chat.locator('#stop').click();
-    await waitForTurn(chat, 1, 'cancelled', 10_000);
-    await titleStop.first().waitFor({ state: 'detached', timeout: 10_000 });
-    await chat.locator('.run-stopped').first().waitFor({ state: 'visible' });
-    const kept = await chat.locator('.turn-answer .md-text').first().innerText();
-    assert.ok(kept.length > 20, 'the partial answer is kept');
-    const req = await server.waitFor((r) => r.path.endsWith('/responses') && r.aborted, 5000);
-    assert.equal(req.aborted, true, 'the HTTP stream was closed at once');
-    await vs.screenshot('stop');
+    await scenario(t, vs, 'stop', 'Stop during a run keeps the partial answer and marks it stopped', async () => {
+      // The sidebar still shows the function tool's chat: a clean editor area (the chat panel closed, so New Chat goes
+      // to the sidebar), then a new chat, so the slow run is its first turn.
+      await closeAllEditors(vs);
+      const chat = await newSidebarChat(vs);
+      const before = server.requests.length;
+      await ask(chat, '[scenario:slow] tell me about recursion');
+      await chat.locator('.turn-answer .md-text').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await chat.waitForFunction(() => (document.querySelector('.turn-answer .md-text')?.textContent ?? '').length > 20, undefined, { timeout: 30_000 });
+      // While the run goes, the Chat view's title offers Stop too; it goes away when the run ends. (With the History
+      // view beside it, the Chat view's actions sit in its own pane header, which VS Code shows on hover or focus.)
+      const titleStop = vs.page.locator('.part.sidebar .action-label[aria-label*="Stop"]');
+      await titleStop.first().waitFor({ state: 'attached', timeout: 10_000 });
+      await chat.locator('#stop').click();
+      await waitForTurn(chat, 1, 'cancelled', 10_000);
+      await titleStop.first().waitFor({ state: 'detached', timeout: 10_000 });
+      await chat.locator('.run-stopped').first().waitFor({ state: 'visible' });
+      const kept = await chat.locator('.turn-answer .md-text').first().innerText();
+      assert.ok(kept.length > 20, 'the partial answer is kept');
+      const req = await server.waitFor((r) => server.requests.indexOf(r) >= before && r.path.endsWith('/responses') && r.aborted, 5000);
+      assert.equal(req.aborted, true, 'the HTTP stream was closed at once');
+      await vs.screenshot('stop');
+    });
   });
 });

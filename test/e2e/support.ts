@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { TestContext } from 'node:test';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { type FakeServer, startFakeServer } from '../fake/server';
 import { type StartOptions, type VsCode, withVsCode } from './harness';
@@ -29,6 +30,48 @@ export async function withTutor(options: StartOptions, body: (vs: VsCode, server
   } finally {
     await server.close();
   }
+}
+
+/**
+ * One scenario of a file whose scenarios share a VS Code start, as a node:test subtest: it keeps its own name and
+ * failure report, and a failure also keeps VS Code's logs and a screenshot under test-results/e2e-failures/ (labelled
+ * `label`), since the shared start only fails, and saves its own, when every scenario is done.
+ */
+export async function scenario(t: TestContext, vs: VsCode, label: string, name: string, body: () => Promise<void>): Promise<void> {
+  await t.test(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      await vs.saveFailureArtifacts(label);
+      throw error;
+    }
+  });
+}
+
+/** Close every editor (files and the chat panel), as "View: Close All Editors" does, and wait until no tab is left. */
+export async function closeAllEditors(vs: VsCode): Promise<void> {
+  await vs.runCommand('View: Close All Editors');
+  await vs.page.waitForFunction(() => document.querySelectorAll('.editor-group-container .tabs-container .tab').length === 0, undefined, { timeout: 10_000 });
+}
+
+/**
+ * Start a new chat in the sidebar: "Code Tutor: New Chat" while the chat panel is not the active editor (it would
+ * start one there instead), then wait until the sidebar shows an empty chat. Returns the sidebar's webview.
+ */
+export async function newSidebarChat(vs: VsCode): Promise<Frame> {
+  await vs.runCommand('Code Tutor: New Chat');
+  const chat = await vs.webviewFrame('#code-tutor-root textarea#question', { view: true });
+  await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0, undefined, { timeout: 20_000, polling: 100 });
+  return chat;
+}
+
+/** Start a new chat in the open chat panel: click its tab, run "Code Tutor: New Chat", wait until it shows no turn. */
+export async function newPanelChat(vs: VsCode): Promise<Frame> {
+  await vs.page.locator('.tabs-container .tab', { hasText: 'Code Tutor' }).first().click();
+  await vs.runCommand('Code Tutor: New Chat');
+  const panel = await vs.webviewFrame('#code-tutor-root', { view: false });
+  await panel.waitForFunction(() => document.querySelectorAll('.turn').length === 0, undefined, { timeout: 20_000, polling: 100 });
+  return panel;
 }
 
 /** Open the Code Tutor sidebar through its activity-bar icon, as a person would, and return its webview. */
