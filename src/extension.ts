@@ -159,10 +159,16 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand('codeTutor.setApiKey', () => keys.prompt(readSettings().provider)),
       vscode.commands.registerCommand('codeTutor.chooseModel', () => chooseModel(keys, log)),
       vscode.commands.registerCommand('codeTutor.chooseProvider', () => chooseProvider(keys, log)),
+      // The palette's New Chat: in the chat in front. The sidebar's and the history's title buttons: in the sidebar,
+      // even while the panel is the active editor.
       vscode.commands.registerCommand('codeTutor.newChat', async () => {
         const slot = panel.isActive ? manager.panel : manager.sidebar;
         manager.newChat(slot);
         if (slot === manager.sidebar) await sidebar.reveal();
+      }),
+      vscode.commands.registerCommand('codeTutor.newSidebarChat', async () => {
+        manager.newChat(manager.sidebar);
+        await sidebar.reveal();
       }),
       vscode.commands.registerCommand('codeTutor.stop', () => {
         manager.sidebar.session.stop();

@@ -97,9 +97,19 @@ test('the tutor in VS Code: palette, Insert, sidebar follow-up, Explain Selectio
     });
 
     await scenario(t, vs, 'sidebar-followup', 'sidebar chat: an answer, then a follow-up that continues with the previous response id', async () => {
+      // The Chat view's own New Chat button starts a chat in the sidebar, even while the chat panel (which shows
+      // Insert's answer) is the active editor: the panel keeps its chat.
+      await vs.page.locator('.tabs-container .tab', { hasText: 'Code Tutor' }).first().click();
+      const sidebarChat = await openSidebar(vs);
+      await vs.page.locator('.part.sidebar .pane', { has: vs.page.locator('.pane-header', { hasText: /^Chat|Chat$/ }) }).first().locator('.pane-header').hover();
+      await vs.page.locator('.part.sidebar .pane-header .action-label[aria-label="New Chat"]').first().click();
+      await sidebarChat.waitForFunction(() => document.querySelectorAll('.turn').length === 0, undefined, { timeout: 10_000 });
+      const panel = await vs.webviewFrame('#code-tutor-root', { view: false });
+      await new Promise((res) => setTimeout(res, 1000));
+      assert.equal(await panel.locator('.turn').count(), 1, 'the panel still shows its chat');
       await closeAllEditors(vs);
       const before = responsesRequests(server).length;
-      const chat = await openSidebar(vs);
+      const chat = sidebarChat; // the sidebar is open (its icon again would close it)
       await chat.waitForFunction(() => document.querySelectorAll('.turn').length === 0, undefined, { timeout: 10_000 });
       await ask(chat, 'What is a list comprehension?');
       await waitForTurn(chat, 1, 'completed');
