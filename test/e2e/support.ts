@@ -74,6 +74,19 @@ export async function newPanelChat(vs: VsCode): Promise<Frame> {
   return panel;
 }
 
+/**
+ * Open `file` of the workspace and put the cursor at the start of line `line` (1-based) with a click, as a person
+ * would; returns the file's text on disk.
+ */
+export async function cursorAtLine(vs: VsCode, file: string, line: number): Promise<string> {
+  await vs.openFile(file);
+  const text = readWorkspaceFile(vs, file);
+  const editor = vs.page.locator('.editor-group-container.active .monaco-editor').first();
+  await editor.locator('.view-line').nth(line - 1).click();
+  await vs.page.keyboard.press('Home');
+  return text;
+}
+
 /** Open the Code Tutor sidebar through its activity-bar icon, as a person would, and return its webview. */
 export async function openSidebar(vs: VsCode): Promise<Frame> {
   await vs.page.locator('.activitybar .action-item a[aria-label^="Code Tutor"], .activitybar .action-item[aria-label^="Code Tutor"]').first().click();

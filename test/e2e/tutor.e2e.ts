@@ -13,6 +13,7 @@ import {
   assert,
   ask,
   closeAllEditors,
+  cursorAtLine,
   newPanelChat,
   newSidebarChat,
   openSidebar,
@@ -67,11 +68,7 @@ test('the tutor in VS Code: palette, Insert, sidebar follow-up, Explain Selectio
       // The panel still shows the palette's chat: a new chat there, then a clean editor area.
       await newPanelChat(vs);
       await closeAllEditors(vs);
-      await vs.openFile('primes.py');
-      const before = readWorkspaceFile(vs, 'primes.py');
-      const editor = vs.page.locator('.editor-group-container.active .monaco-editor').first();
-      await editor.locator('.view-line').nth(12).click(); // line 13, an empty line between the two functions
-      await vs.page.keyboard.press('Home');
+      const before = await cursorAtLine(vs, 'primes.py', 13); // an empty line between the two functions
 
       await vs.runCommand('Code Tutor: Ask Assistant');
       await vs.answerInput('Show me squares');
@@ -133,10 +130,8 @@ test('the tutor in VS Code: palette, Insert, sidebar follow-up, Explain Selectio
       await closeAllEditors(vs);
       await newSidebarChat(vs);
       const before = responsesRequests(server).length;
-      await vs.openFile('primes.py');
+      await cursorAtLine(vs, 'primes.py', 4); // def is_prime(n):
       const editor = vs.page.locator('.editor-group-container.active .monaco-editor').first();
-      await editor.locator('.view-line').nth(3).click(); // line 4: def is_prime(n):
-      await vs.page.keyboard.press('Home');
       for (let i = 0; i < 8; i++) await vs.page.keyboard.press('Shift+ArrowDown'); // lines 4-11
       await editor.locator('.view-line').nth(5).click({ button: 'right' });
       const item = vs.page.locator('.context-view .monaco-menu .action-item', { hasText: 'Explain Selection' }).first();

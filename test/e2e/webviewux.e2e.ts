@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { ResponseBuilder, TUTOR_CODE } from '../fake/responsesScenarios';
 import type { FakeServer } from '../fake/server';
-import { assert, ask, openSidebar, readWorkspaceFile, responsesRequests, until, waitForTurn, withTutor } from './support';
+import { assert, ask, cursorAtLine, openSidebar, readWorkspaceFile, responsesRequests, until, waitForTurn, withTutor } from './support';
 import type { VsCode } from './harness';
 
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -79,11 +79,7 @@ async function activeTabText(page: Page): Promise<string> {
 
 test('panel: Stop, Regenerate, Edit and resend, code actions, auto-scroll, keyboard, axe, themes', async () => {
   await withTutor({ name: 'webviewux', settings: { 'codeTutor.typewriter': false } }, async (vs, server) => {
-    await vs.openFile('primes.py');
-    const before = readWorkspaceFile(vs, 'primes.py');
-    const editor = vs.page.locator('.editor-group-container.active .monaco-editor').first();
-    await editor.locator('.view-line').nth(12).click(); // line 13, an empty line between the two functions
-    await vs.page.keyboard.press('Home');
+    const before = await cursorAtLine(vs, 'primes.py', 13); // an empty line between the two functions
 
     // --- Stop from the panel: Send has turned into Stop while the run goes.
     await vs.runCommand('Code Tutor: Ask Assistant');
@@ -133,8 +129,7 @@ test('panel: Stop, Regenerate, Edit and resend, code actions, auto-scroll, keybo
     assert.equal(await until(() => readWorkspaceFile(vs, 'primes.py'), (t) => t === before), before, 'one undo takes it out');
 
     // --- Replace the selection: select line 1 and replace it.
-    await editor.locator('.view-line').nth(0).click();
-    await vs.page.keyboard.press('Home');
+    await cursorAtLine(vs, 'primes.py', 1);
     await vs.page.keyboard.press('Shift+End');
     await panel.locator('.code-block .code-replace').first().click();
     await vs.page.keyboard.press('Control+S');
