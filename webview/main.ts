@@ -6,6 +6,7 @@ import './styles.css';
 import './tutor.css';
 import { connectHost } from './host';
 import { ChatView } from './render/chatView';
+import { warmUpRenderers } from './render/warmUp';
 import { registerToolkit } from './ui/toolkit';
 
 function start(): void {
@@ -38,6 +39,8 @@ function start(): void {
     }
   });
   host.post({ type: 'ready' });
+  const idle = (cb: () => void) => ('requestIdleCallback' in window ? window.requestIdleCallback(cb, { timeout: 2000 }) : setTimeout(cb, 200));
+  idle(() => warmUpRenderers(document));
 }
 
 start();

@@ -25,7 +25,9 @@ let ChatView: Ctor;
 let sanitizedFragment: (doc: unknown, html: string) => unknown;
 let extendWithText: (el: unknown, oldHtml: string, newHtml: string) => boolean;
 let extensionStats: { extended: number; rendered: number };
+let warmUpRenderers: (doc: unknown) => void;
 before(async () => {
+  ({ warmUpRenderers } = await import(join(render, 'warmUp.ts')));
   ({ ChatView } = await import(join(render, 'chatView.ts')));
   ({ sanitizedFragment } = await import(join(render, 'sanitize.ts')));
   ({ extendWithText, extensionStats } = await import(join(render, 'textExtension.ts')));
@@ -260,5 +262,17 @@ describe('webview: the open block extended with text in place', () => {
     const extended = extensionStats.extended - before.extended;
     const rendered = extensionStats.rendered - before.rendered;
     assert.ok(extended > rendered * 10, `${extended} frames extended the paragraph, ${rendered} rendered it`);
+  });
+});
+
+describe('webview: renderers warmed up while the learner types', () => {
+  it('leaves the document and the render counters as they were', () => {
+    shared ??= domWindow();
+    const doc = shared.document;
+    doc.body.replaceChildren();
+    const counters = { ...markdownStats };
+    warmUpRenderers(doc);
+    assert.equal(doc.body.childNodes.length, 0);
+    assert.deepEqual({ ...markdownStats }, counters);
   });
 });
