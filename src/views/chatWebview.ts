@@ -35,9 +35,9 @@ export class ChatWebview implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private sessionSubscription: vscode.Disposable | undefined;
-  // Live events go out coalesced, at most one message per frame; a hidden view gets a snapshot when it shows.
   /** Snapshots sent to this view: a page of older turns names the snapshot it belongs to. */
   private snapshots = 0;
+  // Live events go out coalesced, at most one message per frame; a hidden view gets a snapshot when it shows.
   private readonly batcher = new EventBatcher({ post: (m) => void this.webview.postMessage(messageForWire(m)), snapshot: () => this.sendSnapshot() });
 
   constructor(
