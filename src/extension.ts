@@ -106,6 +106,11 @@ export function activate(context: vscode.ExtensionContext): void {
   // The context key drives the Stop button. It changes only when a run starts or ends, so it is set then and not
   // once per streamed delta (each setContext is a round trip to the workbench).
   const updateRunning = (now: boolean) => void vscode.commands.executeCommand('setContext', 'codeTutor.running', now);
+  /** A new chat in `slot`; the sidebar is shown when the chat is there. */
+  const startChat = async (slot: typeof manager.sidebar): Promise<void> => {
+    manager.newChat(slot);
+    if (slot === manager.sidebar) await sidebar.reveal();
+  };
   const busy = () => void vscode.window.showInformationMessage(vscode.l10n.t('The tutor is still answering. Wait for it, or run "Code Tutor: Stop".'));
 
   context.subscriptions.push(
@@ -161,15 +166,8 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.registerCommand('codeTutor.chooseProvider', () => chooseProvider(keys, log)),
       // The palette's New Chat: in the chat in front. The sidebar's and the history's title buttons: in the sidebar,
       // even while the panel is the active editor.
-      vscode.commands.registerCommand('codeTutor.newChat', async () => {
-        const slot = panel.isActive ? manager.panel : manager.sidebar;
-        manager.newChat(slot);
-        if (slot === manager.sidebar) await sidebar.reveal();
-      }),
-      vscode.commands.registerCommand('codeTutor.newSidebarChat', async () => {
-        manager.newChat(manager.sidebar);
-        await sidebar.reveal();
-      }),
+      vscode.commands.registerCommand('codeTutor.newChat', () => startChat(panel.isActive ? manager.panel : manager.sidebar)),
+      vscode.commands.registerCommand('codeTutor.newSidebarChat', () => startChat(manager.sidebar)),
       vscode.commands.registerCommand('codeTutor.stop', () => {
         manager.sidebar.session.stop();
         manager.panel.session.stop();

@@ -49,7 +49,7 @@ export interface RenderFigures {
   readonly layoutTotalMs: number;
   readonly driverBusyPct: number;
   /** The plain renderer's busy % (driver taken out): what showing the stream at 60 Hz costs any renderer here. */
-  readonly floorBusyPct: number;
+  readonly plainBusyPct: number;
   readonly messages: number;
   readonly finalRenderMs: number;
   readonly naiveMs: number;
@@ -148,24 +148,24 @@ function drive({ text, cuts, rate }: { text: string; cuts: number[]; rate: numbe
 }
 
 /**
- * The driver alone in a blank page (`floor` false): its own main-thread share, to take out of busyPct. With `floor`,
+ * The driver alone in a blank page (`plain` false): its own main-thread share, to take out of busyPct. With `plain`,
  * the page also shows the stream the cheapest way a page can: the frame's new text appended to a paragraph's text
  * node (a new paragraph at a blank line) and the view scrolled to the end, once per animation frame, no markdown.
  * That is the cost of any renderer that shows a stream at 60 Hz in this browser: busyPct less it is our own.
  */
-async function driverBusyPct(browser: Browser, driverJs: string, text: string, cuts: number[], floor: boolean): Promise<number> {
+async function driverBusyPct(browser: Browser, driverJs: string, text: string, cuts: number[], plain: boolean): Promise<number> {
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
   try {
     await page.setContent('<!DOCTYPE html><html lang="en"><body style="margin:0;height:100vh;display:flex;flex-direction:column"><div id="list" style="flex:1 1 auto;overflow-y:auto;padding:8px 12px 16px;line-height:1.5;overflow-wrap:anywhere"></div></body></html>');
     await page.evaluate('window.__name = (f) => f');
     await page.addScriptTag({ content: driverJs });
-    if (floor) await page.evaluate(plainRenderer);
+    if (plain) await page.evaluate(plainRenderer);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const task = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN) * 1000;
     const b0 = await task();
     const { ms } = await page.evaluate(drive, { text, cuts, rate: deltasPerSecond });
-    if (floor) {
+    if (plain) {
       const shown = await page.evaluate(() => document.getElementById('list')!.textContent!.length);
       if (shown < text.length * 0.8) throw new Error(`the plain renderer showed ${shown} of ${text.length} characters`);
     }
@@ -175,7 +175,7 @@ async function driverBusyPct(browser: Browser, driverJs: string, text: string, c
   }
 }
 
-/** Runs in the floor page: the plain renderer (see driverBusyPct). */
+/** Runs in the plain page: the plain renderer (see driverBusyPct). */
 function plainRenderer(): void {
   const list = document.getElementById('list')!;
   let para: Text | null = null;
@@ -236,7 +236,7 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
   const text = makeAnswer(bytes);
   const cuts = splitDeltas(text);
   const driverPct = await driverBusyPct(browser, driverJs, text, cuts, false);
-  const floorPct = (await driverBusyPct(browser, driverJs, text, cuts, true)) - driverPct;
+  const plainPct = (await driverBusyPct(browser, driverJs, text, cuts, true)) - driverPct;
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
   await page.setContent(`<!DOCTYPE html><html lang="en"><head><style>${css}</style></head><body><div id="code-tutor-root"></div></body></html>`);
   // tsx compiles the functions handed to page.evaluate with esbuild's keepNames helper; give the page one.
@@ -336,7 +336,7 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
     styleMs: split('RecalcStyleDuration'),
     layoutTotalMs: split('LayoutDuration'),
     driverBusyPct: driverPct,
-    floorBusyPct: floorPct,
+    plainBusyPct: plainPct,
     messages,
     finalRenderMs: finalMs,
     naiveMs: naiveMean * cuts.length,
@@ -379,7 +379,7 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
       num(f.p99FrameMs, 2),
       num(f.maxFrameMs, 1),
       `${num(f.busyPct, 1)} (${num(f.busyGrossPct, 1)})`,
-      num(f.floorBusyPct, 1),
+      num(f.plainBusyPct, 1),
       num(f.finalRenderMs, 1),
       num(f.incrementalMs / f.finalRenderMs, 1),
       num(f.naiveMs, 0),
@@ -403,7 +403,7 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
     p99FrameMs: round(f.p99FrameMs),
     busyPct: round(f.busyPct),
     busyGrossPct: round(f.busyGrossPct),
-    plainBusyPct: round(f.floorBusyPct),
+    plainBusyPct: round(f.plainBusyPct),
     messages: f.messages,
     streamMs: round(f.streamMs),
     usPerDelta: round(f.usPerDelta),

@@ -279,24 +279,19 @@ export class ChatView {
   private olderTurns(page: number, turns: readonly Turn[]): void {
     if (!this.page || page !== this.page.id || !this.strings) return; // of a snapshot since replaced
     const at = this.list.querySelector(':scope > .turn');
-    let count = 0;
-    for (const turn of turns) {
-      if (this.turns.has(turn.id)) continue;
+    const fresh = turns.filter((turn) => !this.turns.has(turn.id)).map((turn) => {
       const view = new TurnView(this.ctx, turn, this.deps.now());
       this.turns.set(turn.id, view);
       view.el.classList.add('turn-backlog');
       this.list.insertBefore(view.el, at);
-      count++;
-    }
-    // Oldest first on the wire; the newest of them is drawn first, so it gets the highest of the new orders.
-    let o = this.prepended - count;
-    for (const turn of turns) {
-      const view = this.turns.get(turn.id)!;
-      if (this.order.has(view)) continue;
-      this.order.set(view, o++);
+      return view;
+    });
+    // Below every turn shown; oldest first on the wire, so the newest of them gets the highest (drawn first).
+    this.prepended -= fresh.length;
+    fresh.forEach((view, i) => {
+      this.order.set(view, this.prepended + i);
       this.markDirty(view);
-    }
-    this.prepended -= count;
+    });
     this.page.older = Math.max(0, this.page.older - turns.length);
     if (this.page.older === 0) this.page = null;
   }
