@@ -101,6 +101,42 @@ describe('Pyodide interpreter', { timeout: 240_000 }, () => {
     assert.equal(logsOf(next.outputs), '2\n');
   });
 
+  test('Stop keeps the namespace even when the host is too busy to hear the interrupted cell end within the grace period', async () => {
+    // The extension host can be blocked for a while (a 2-core machine under load). The cell has long ended by
+    // then; the kill timer must not mistake a reply that is merely waiting in the queue for a cell that hangs.
+    await py.run('survivor = 7', () => undefined);
+    const stop = new AbortController();
+    const result = await py.run('print("spinning", flush=True)\nwhile True: pass', (o) => {
+      if (o.type !== 'logs' || !o.text.includes('spinning') || stop.signal.aborted) return;
+      stop.abort();
+      const until = Date.now() + 3_000; // longer than the 2 s grace, with the reply and the timer both due
+      while (Date.now() < until) {
+        /* the host is busy */
+      }
+    }, stop.signal);
+    assert.equal(result.status, 'cancelled');
+    assert.doesNotMatch(result.summary, /restarted/);
+    const next = await py.run('print(survivor)', () => undefined);
+    assert.equal(logsOf(next.outputs), '7\n');
+  });
+
+  test('Stop given the moment the cell is posted still stops it, and nothing is lost', async () => {
+    await py.run('early = 3', () => undefined);
+    const stop = new AbortController();
+    const pending = py.run('while True: pass', () => undefined, stop.signal);
+    // The run is posted to the worker a few microtasks from now; abort right after, while the worker may not yet have
+    // started the cell (the interrupt byte is cleared before posting, so this Stop cannot be wiped out by the start).
+    await Promise.resolve();
+    await Promise.resolve();
+    await Promise.resolve();
+    stop.abort();
+    const result = await pending;
+    assert.equal(result.status, 'cancelled');
+    assert.doesNotMatch(result.summary, /restarted/);
+    const next = await py.run('print(early)', () => undefined);
+    assert.equal(logsOf(next.outputs), '3\n');
+  });
+
   test('files written under /mnt/data come back; a PNG written by pure Python is an image', async () => {
     const code = String.raw`
 import zlib, struct

@@ -2,8 +2,10 @@
  * The Pyodide runtime behind `run_python`: one worker thread per chat, so each chat keeps its own Python namespace.
  * The worker starts when the interpreter is created (or on `warm()`), so the few seconds of cold start are spent
  * while the model is still writing. A runaway cell is interrupted (KeyboardInterrupt through the shared interrupt
- * buffer) at the time limit or on Stop; if it does not stop within the grace period the worker is terminated and a
- * fresh one started, and the learner and the model are told that the state is gone.
+ * buffer) at the time limit or on Stop; if its code has not ended within the grace period the worker is terminated
+ * and a fresh one started, and the learner and the model are told that the state is gone. Whether the code has ended
+ * is read from shared memory, not from the reply, so a host that was too busy to read the reply in time does not
+ * throw the state away.
  */
 import { Worker } from 'node:worker_threads';
 import type { CodeOutput } from '../../../shared/events';
@@ -41,6 +43,8 @@ interface Pending {
 interface Session {
   readonly worker: Worker;
   readonly interrupt: Uint8Array;
+  /** The id of the last cell whose code has ended (written by the worker). */
+  readonly ended: Int32Array;
   readonly ready: Promise<void>;
   pending?: Pending;
   exited: boolean;
@@ -100,11 +104,13 @@ export class PyodideInterpreter implements LocalInterpreter {
     if (this.disposed) throw new Error('The interpreter was disposed');
     if (this.session && !this.session.exited) return this.session;
     const interruptBuffer = new SharedArrayBuffer(1);
+    const endedBuffer = new SharedArrayBuffer(4);
     const memoryLimitMb = this.options.memoryLimitMb ?? 1024;
     const init: PyodideWorkerInit = {
       indexURL: this.paths.indexURL.endsWith('/') ? this.paths.indexURL : this.paths.indexURL + '/',
       packagesDir: this.options.packagesDir,
       interruptBuffer,
+      endedBuffer,
       memoryLimitMb,
       outputLimitChars: this.limits.keepChars,
       missingPackageMessage: this.messages.missingPackage,
@@ -126,7 +132,7 @@ export class PyodideInterpreter implements LocalInterpreter {
       readyReject = rej;
     });
     ready.catch(() => undefined);
-    const session: Session = { worker, interrupt: new Uint8Array(interruptBuffer), ready, exited: false };
+    const session: Session = { worker, interrupt: new Uint8Array(interruptBuffer), ended: new Int32Array(endedBuffer), ready, exited: false };
     // Held (keeps a CLI process alive) only while starting or running a cell; idle, it never holds the process open.
     ready.then(
       () => session.pending || worker.unref(),
@@ -214,19 +220,32 @@ export class PyodideInterpreter implements LocalInterpreter {
     let why: 'timeout' | 'cancelled' | undefined;
     let killTimer: ReturnType<typeof setTimeout> | undefined;
     let killed = false;
+    const id = this.nextId++;
+    let extended = false;
+    const kill = (): void => {
+      // The code has ended and its reply is on the way (its files are being gathered, or this thread was busy):
+      // wait once more, then end a worker that is stuck after the code all the same.
+      if (Atomics.load(s.ended, 0) === id && !extended) {
+        extended = true;
+        killTimer = setTimeout(kill, graceMs);
+        return;
+      }
+      killed = true;
+      void s.worker.terminate();
+    };
     const stop = (reason: 'timeout' | 'cancelled'): void => {
       if (why) return;
       why = reason;
       Atomics.store(s.interrupt, 0, 2); // SIGINT → KeyboardInterrupt at the next bytecode check
-      killTimer = setTimeout(() => {
-        killed = true;
-        void s.worker.terminate();
-      }, graceMs);
+      killTimer = setTimeout(kill, graceMs);
     };
+    // Cleared here, before the cell is posted, so a Stop that comes before the worker starts the cell still counts
+    // (and an interrupt left over from the previous cell does not stop this one).
+    Atomics.store(s.interrupt, 0, 0);
     const limitTimer = setTimeout(() => stop('timeout'), timeLimitMs);
     const onAbort = (): void => stop('cancelled');
     signal?.addEventListener('abort', onAbort, { once: true });
-    const reply = await this.exchange(s, { type: 'run', id: this.nextId++, code }, collector);
+    const reply = await this.exchange(s, { type: 'run', id, code }, collector);
     clearTimeout(limitTimer);
     if (killTimer) clearTimeout(killTimer);
     signal?.removeEventListener('abort', onAbort);

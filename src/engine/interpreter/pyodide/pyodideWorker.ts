@@ -80,6 +80,7 @@ async function start(): Promise<void> {
   py.setStdout(streamWriter('stdout'));
   py.setStderr(streamWriter('stderr'));
   py.setInterruptBuffer(new Uint8Array(init.interruptBuffer));
+  const ended = new Int32Array(init.endedBuffer);
   py.FS.mkdirTree('/mnt/data');
 
   // Python's view of JavaScript: timers, and the one scheduler asyncio uses. No fetch, process, require, FS.
@@ -173,8 +174,7 @@ del sys.modules['_codetutor_host']`,
   }
 
   async function run(id: number, code: string): Promise<void> {
-    outputChars = 0;
-    new Uint8Array(init.interruptBuffer)[0] = 0;
+    outputChars = 0; // the interrupt byte is cleared by the host before it posts the cell
     const before = snapshotFiles(py);
     let status: 'ok' | 'error' | 'interrupted' = 'ok';
     let error: string | undefined;
@@ -186,6 +186,7 @@ del sys.modules['_codetutor_host']`,
       error = trimTraceback(text);
     } finally {
       escaped = undefined;
+      Atomics.store(ended, 0, id);
     }
     try {
       py.runPython('_codetutor_after_cell()', { globals: ns });

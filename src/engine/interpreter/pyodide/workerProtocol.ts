@@ -11,6 +11,11 @@ export interface PyodideWorkerInit {
   readonly packagesDir?: string;
   /** One byte the host sets to 2 (SIGINT) to raise KeyboardInterrupt in the running cell. */
   readonly interruptBuffer: SharedArrayBuffer;
+  /**
+   * One Int32 the worker sets to a cell's id as soon as the cell's code has ended (before its files and figures are
+   * gathered), so the host can tell a cell that ignores the interrupt from a reply it has not had time to read.
+   */
+  readonly endedBuffer: SharedArrayBuffer;
   /** The WebAssembly memory Python may grow to, in MiB. */
   readonly memoryLimitMb: number;
   /** Per cell: characters of stdout/stderr posted to the host; past this the worker only counts. */
