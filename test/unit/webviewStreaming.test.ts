@@ -24,7 +24,7 @@ const render = join(__dirname, '../../webview/render');
 let ChatView: Ctor;
 let sanitizedFragment: (doc: unknown, html: string) => unknown;
 let extendWithText: (el: unknown, oldHtml: string, newHtml: string) => boolean;
-let extensionStats: { extended: number; rendered: number };
+let extensionStats: { extended: number; rendered: number; reused: number };
 let warmUpRenderers: (doc: unknown) => void;
 before(async () => {
   ({ warmUpRenderers } = await import(join(render, 'warmUp.ts')));
@@ -262,6 +262,48 @@ describe('webview: the open block extended with text in place', () => {
     const extended = extensionStats.extended - before.extended;
     const rendered = extensionStats.rendered - before.rendered;
     assert.ok(extended > rendered * 10, `${extended} frames extended the paragraph, ${rendered} rendered it`);
+  });
+});
+
+describe('webview: a finished block keeps the nodes the open block showed', () => {
+  it('takes them over instead of parsing and sanitizing the same HTML again, so a selection in it survives', () => {
+    shared ??= domWindow();
+    const doc = shared.document;
+    doc.body.replaceChildren();
+    const root = doc.createElement('div');
+    doc.body.append(root);
+    let queued: Array<() => void> = [];
+    const frame = () => {
+      const q = queued;
+      queued = [];
+      for (const cb of q) cb();
+    };
+    const view = new ChatView({ doc, root, post: () => {}, now: () => 0, requestFrame: (cb) => queued.push(cb), reducedMotion: () => false });
+    view.handle({ type: 'snapshot', chat: { chatId: 'c', turns: [], runningTurnId: null }, strings, settings: { typewriter: false } });
+    view.handle({ type: 'turnStarted', turn: { id: 't1', question: { text: 'q' }, run: emptyTranscript } });
+    const send = (delta: string) => {
+      view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.delta', id: 'm1', delta } });
+      frame();
+    };
+    const before = { ...extensionStats };
+    send('A paragraph with *emphasis* and `code`');
+    send(' that the learner selects.');
+    const para = doc.querySelector('.md-tail p') as unknown as { textContent: string; parentElement: { className: string } } | null;
+    assert.ok(para, 'the open paragraph is drawn');
+    send('\n\nThe next one');
+    assert.equal(para.parentElement.className, 'md-chunk', 'the same paragraph element is now a finished block');
+    assert.equal(para.textContent, 'A paragraph with emphasis and code that the learner selects.');
+    assert.equal(extensionStats.reused - before.reused, 1);
+    send(' ends here.\n\n```python\nx = 1\n');
+    send('```\n\nDone.');
+    view.handle({ type: 'event', turnId: 't1', event: { kind: 'run.finished', status: 'completed' } });
+    for (let i = 0; i < 5 && queued.length > 0; i++) frame();
+    const md = doc.querySelector('.md-text[data-item-id="m1"]') as unknown as { querySelectorAll(s: string): ArrayLike<{ remove(): void }>; textContent: string };
+    // The last paragraph too; not the second (its last words came with the blank line that finished it, so the open
+    // block never showed all of it) nor the fence (drawn as code while open).
+    assert.equal(extensionStats.reused - before.reused, 2);
+    assert.match(md.textContent, /The next one ends here\./);
+    assert.match(md.textContent, /x = 1/);
   });
 });
 

@@ -13,8 +13,11 @@
 const trailingCloses = /(?:<\/([a-z][a-z0-9]*)>\s*)+$/;
 const closeTag = /<\/([a-z][a-z0-9]*)>/g;
 
-/** Counts the times the text of an open block was extended in place (tests and benchmarks read it). */
-export const extensionStats = { extended: 0, rendered: 0 };
+/**
+ * Counts, for tests and benchmarks: the times the text of an open block was extended in place, rendered afresh, and
+ * taken over whole as a finished block (textView.ts).
+ */
+export const extensionStats = { extended: 0, rendered: 0, reused: 0 };
 
 /**
  * Make `el` (whose children are the sanitized render of `oldHtml`) show `newHtml` by adding text to its last text

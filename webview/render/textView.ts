@@ -161,9 +161,19 @@ export class TextView {
     this.typewriter.finish();
   }
 
-  /** Render `src` to nodes (never none: an empty text node keeps the block's place in the DOM). */
-  private renderNodes(src: string, env: MarkdownEnv): Node[] {
-    const frag = sanitizedFragment(this.doc, renderMarkdown(src, env));
+  /**
+   * Render `src` to nodes (never none: an empty text node keeps the block's place in the DOM). `html`: its markdown,
+   * when already rendered; if the open block shows exactly that HTML, its nodes are taken over instead of parsing
+   * and sanitizing the same HTML again (most blocks, as the open block is drawn before it is finished).
+   */
+  private renderNodes(src: string, env: MarkdownEnv, html = renderMarkdown(src, env)): Node[] {
+    let frag: DocumentFragment;
+    if (html !== '' && html === this.tailHtml && !this.fence) {
+      frag = this.doc.createDocumentFragment();
+      frag.append(...Array.from(this.tailEl.childNodes));
+      this.tailHtml = '';
+      extensionStats.reused++;
+    } else frag = sanitizedFragment(this.doc, html);
     // Decorations may add siblings (a toolbar before a fence): collect the nodes after them.
     this.hooks.decorate?.(Array.from(frag.childNodes));
     const nodes = Array.from(frag.childNodes);
@@ -266,9 +276,9 @@ export class TextView {
       this.fenceMore = false;
       this.tailSkips = 0;
       this.tailRendered = null;
+      if (block.trim() !== '') this.freeze(this.frozenEnd, base + visible.length, block, true);
       this.tailEl.replaceChildren();
       this.tailHtml = '';
-      if (block.trim() !== '') this.freeze(this.frozenEnd, base + visible.length, block, true);
       this.frozenEnd = base + visible.length;
       return;
     }
