@@ -82,11 +82,13 @@ export function registerTutorCommands(deps: TutorCommandDeps): vscode.Disposable
             );
         return void vscode.window.showInformationMessage(why);
       }
-      const lines = failed.output.split('\n').length;
+      // A command that ends at once can print before VS Code hands its output on: say so, rather than show nothing.
+      const output = failed.output.trim() === '' ? `# ${vscode.l10n.t('(VS Code did not pass on what this command printed.)')}` : failed.output;
+      const lines = output.split('\n').length;
       await ask(
         {
           text: vscode.l10n.t('Explain this error from the terminal: "{0}" exited with code {1}.', failed.command, String(failed.exitCode)),
-          context: { code: `$ ${failed.command}\n${failed.output}`, language: 'shellscript', file: vscode.l10n.t('Terminal'), startLine: 1, endLine: lines + 1 },
+          context: { code: `$ ${failed.command}\n${output}`, language: 'shellscript', file: vscode.l10n.t('Terminal'), startLine: 1, endLine: lines + 1 },
         },
         { learner: { kind: 'explainTerminal' } },
       );

@@ -159,7 +159,9 @@ test('explain a TypeScript problem from the light bulb, and the last failed term
       await term.waitFor({ state: 'visible' });
       await new Promise((r) => setTimeout(r, 3000)); // the shell starts and its integration script runs
       await term.click();
-      await vs.page.keyboard.type('ls /no-such-dir-for-code-tutor');
+      // A command that takes a moment, as a learner's script does: one that ends at once can print in the same chunk
+      // as the shell's "command started" mark, and VS Code then does not pass its output on (CI saw this with `ls`).
+      await vs.page.keyboard.type('sleep 0.5; ls /no-such-dir-for-code-tutor');
       await vs.page.keyboard.press('Enter');
       await new Promise((r) => setTimeout(r, 2000));
       await term.click({ button: 'right' });
