@@ -217,6 +217,13 @@ describe('webview: chat controls', () => {
     Object.defineProperty(list, 'clientHeight', { get: () => 300 });
     let top = 0;
     Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => (top = Math.max(0, Math.min(v, contentHeight - 300))) });
+    const scrolled = () => list.dispatchEvent(new h.window.Event('scroll'));
+    /** The reader turns the wheel up, and the view moves up by `px`. */
+    const wheelUp = (px: number) => {
+      list.dispatchEvent(new h.window.WheelEvent('wheel', { deltaY: -px }));
+      top -= px;
+      scrolled();
+    };
     h.start('t1');
     const grow = (text: string) => {
       contentHeight += 200;
@@ -225,9 +232,7 @@ describe('webview: chat controls', () => {
     };
     grow('para one\n\n');
     assert.equal(top, contentHeight - 300, 'at the bottom, it follows');
-    // The reader scrolls up.
-    top = 100;
-    list.dispatchEvent(new h.window.Event('scroll'));
+    wheelUp(top - 100);
     grow('para two\n\n');
     assert.equal(top, 100, 'paused: the reader stays where they are');
     const jump = h.$('#jump-latest')!;
@@ -239,17 +244,58 @@ describe('webview: chat controls', () => {
     assert.equal(jump.hidden, true);
     grow('para four\n\n');
     assert.equal(top, contentHeight - 300, 'following again');
-    // Content grows after the view was put at the bottom and before the scroll event (a late layout): the reader did
-    // not move, so the view keeps following.
+    h.frame(2_000); // a while later, the reader's hands off the wheel
+
+    // Layout moves the view, the reader does not: content grew between the scroll and its event.
     contentHeight += 120;
-    list.dispatchEvent(new h.window.Event('scroll'));
+    scrolled();
     assert.equal(jump.hidden, true, 'still following after content grew under a reader who did not scroll');
+    assert.equal(top, contentHeight - 300, 'and back at the bottom');
+    // Content above shrank (a block collapsed): the browser pulled the view up. Still following, back to the bottom.
+    contentHeight -= 400;
+    top = contentHeight - 300 - 150;
+    scrolled();
+    assert.equal(jump.hidden, true, 'a view moved by layout keeps following');
+    assert.equal(top, contentHeight - 300);
     grow('para five\n\n');
     assert.equal(top, contentHeight - 300, 'and the next frame goes to the new bottom');
-    // A scroll up from there still pauses it.
+    h.frame(2_000);
+
+    // The view moved up with the content as it was, and no wheel or key: a screen reader or a search brought
+    // something into view. That is the reader too: it pauses, and is never pulled back.
+    top -= 250;
+    scrolled();
+    assert.equal(jump.hidden, false, 'moved by something other than layout: paused');
+    grow('para five and a half\n\n');
+    assert.equal(top, contentHeight - 200 - 300 - 250, 'the view stays where it was brought');
+    top = contentHeight - 300;
+    scrolled();
+    assert.equal(jump.hidden, true, 'at the bottom again, it follows');
+
+    // The scroll bar dragged up (a pointer held on the list) pauses it, as the wheel does.
+    list.dispatchEvent(new h.window.PointerEvent('pointerdown', { bubbles: true }));
     top -= 200;
-    list.dispatchEvent(new h.window.Event('scroll'));
-    assert.equal(jump.hidden, false, 'a scroll up pauses');
+    scrolled();
+    h.window.dispatchEvent(new h.window.PointerEvent('pointerup'));
+    assert.equal(jump.hidden, false, 'a drag up pauses');
+    const kept = top;
+    grow('para six\n\n');
+    assert.equal(top, kept, 'and the view stays');
+    // Scrolling back down to the bottom resumes it.
+    top = contentHeight - 300;
+    scrolled();
+    assert.equal(jump.hidden, true, 'at the bottom again, it follows');
+    wheelUp(200);
+    assert.equal(jump.hidden, false);
+    // A new question, from anywhere (here: started by the host, as the palette and the editor do), is followed.
+    h.event('t1', { kind: 'run.finished', status: 'completed' });
+    h.frame();
+    h.start('t2');
+    assert.equal(jump.hidden, true, 'a new question brings the view back to following');
+    contentHeight += 200;
+    h.event('t2', { kind: 'text.delta', id: 'm2', delta: 'answer two\n\n' });
+    h.frame();
+    assert.equal(top, contentHeight - 300, 'its answer is followed');
   });
 
   it('the live region hears finished blocks and the end, not every token', () => {

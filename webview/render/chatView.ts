@@ -20,6 +20,10 @@ export interface ChatViewDeps {
   readonly reducedMotion: () => boolean;
 }
 
+/** How long after the reader's wheel, touch, key or focus move a scroll away from the bottom counts as theirs (ms). */
+const intentMs = 1_000;
+/** Keys that scroll the conversation up when it has the focus. */
+const scrollKeys = new Set(['ArrowUp', 'PageUp', 'Home', ' ']);
 /** Distance from the bottom (px) within which the view keeps following new output. */
 const stickSlack = 48;
 
@@ -68,8 +72,11 @@ export class ChatView {
   private readonly header: TutorHeader;
   /** Follow new output: true while the reader is at the bottom; scrolling up pauses it, "Jump to latest" resumes. */
   private following = true;
-  /** Where following last put the view (scrollTop). */
-  private followedTop = 0;
+  /** When the reader last did something that scrolls (deps.now()), and whether a pointer is held on the list. */
+  private scrolledAt = -Infinity;
+  private pointerHeld = false;
+  /** The content's height when following last put the view at the bottom. */
+  private pinnedHeight = -1;
   private editing = false;
   private spoken: string[] = [];
   private endPending = false;
@@ -98,6 +105,19 @@ export class ChatView {
     // The conversation scrolls: it must be reachable (and scrollable) by keyboard.
     this.list.tabIndex = 0;
     this.list.addEventListener('scroll', () => this.onScroll());
+    // What the reader does to scroll: only these stop the following (see onScroll).
+    const intent = (): void => {
+      this.scrolledAt = this.deps.now();
+    };
+    this.list.addEventListener('wheel', (e) => (e as WheelEvent).deltaY < 0 && intent(), { passive: true });
+    this.list.addEventListener('touchmove', intent, { passive: true });
+    this.list.addEventListener('keydown', (e) => scrollKeys.has((e as KeyboardEvent).key) && intent());
+    this.list.addEventListener('focusin', intent);
+    this.list.addEventListener('pointerdown', () => (this.pointerHeld = true));
+    for (const end of ['pointerup', 'pointercancel', 'blur']) doc.defaultView?.addEventListener(end, () => (this.pointerHeld = false));
+    // A view made smaller (the panel below it grew) leaves a following reader short of the bottom: put it back.
+    const Resize = (doc.defaultView as (Window & { ResizeObserver?: typeof ResizeObserver }) | null)?.ResizeObserver;
+    if (Resize) new Resize(() => this.following && this.pin()).observe(this.list);
     // A click in an answer that is still being typed shows the whole of it at once.
     this.list.addEventListener('click', (e) => {
       const t = e.target as Element | null;
@@ -171,6 +191,9 @@ export class ChatView {
       case 'turnStarted': {
         if (!this.strings || this.turns.has(m.turn.id)) break;
         const view = this.addTurn(m.turn);
+        // A question asked from anywhere (the box, the palette, the editor): the reader wants its answer in view.
+        this.following = true;
+        this.jump.hidden = true;
         if (view.status === 'in_progress') this.runningTurnId = m.turn.id;
         this.renderRunning();
         break;
@@ -267,7 +290,7 @@ export class ChatView {
     this.renderRunning();
     this.frame();
     this.following = true;
-    this.list.scrollTop = this.list.scrollHeight;
+    this.pin();
     this.jump.hidden = true;
   }
 
@@ -366,18 +389,31 @@ export class ChatView {
   }
 
   /**
-   * A scroll event comes a frame after the scroll. Content that grew meanwhile (a late layout, a toolbar's buttons
-   * drawn) leaves the view short of the bottom without the reader moving: only a scroll up from where the view was
-   * put stops the following.
+   * Only the reader stops the following. A scroll away from the bottom stops it when it comes within a moment of a
+   * wheel turned up, a touch, a scrolling key or a focus move, or while a pointer is held (the scroll bar, a
+   * selection being dragged); or when the content is the size it was when the view was put at the bottom (so the
+   * view was moved, not the content: a screen reader, a search, a scroll into view). Otherwise layout moved it
+   * (content that shrank or grew between the scroll and its event, a toolbar drawn late): it keeps following, back at
+   * the bottom. Reaching the bottom resumes it.
    */
   private onScroll(): void {
-    this.following = this.atBottom() || (this.following && this.list.scrollTop >= this.followedTop - 1);
+    if (this.atBottom()) this.following = true;
+    else if (this.pointerHeld || this.deps.now() - this.scrolledAt < intentMs) this.following = false;
+    else if (this.following && this.list.scrollHeight !== this.pinnedHeight) this.pin();
+    else this.following = false;
     this.jump.hidden = this.following;
+  }
+
+  /** Put the view at the bottom, noting the content's height then. */
+  private pin(): void {
+    const height = this.list.scrollHeight;
+    this.list.scrollTop = height;
+    this.pinnedHeight = height;
   }
 
   private jumpToLatest(): void {
     this.following = true;
-    this.list.scrollTop = this.list.scrollHeight;
+    this.pin();
     this.jump.hidden = true;
     this.list.focus();
   }
@@ -444,10 +480,8 @@ export class ChatView {
       if (this.page || [...this.dirty].some((v) => (this.order.get(v) ?? 0) < newest)) list.setAttribute('aria-busy', 'true');
       else list.removeAttribute('aria-busy');
       // Follow the output only while the reader is at the bottom; otherwise offer the way back.
-      if (this.following) {
-        list.scrollTop = list.scrollHeight;
-        this.followedTop = list.scrollTop;
-      } else if (this.jump.hidden) this.jump.hidden = false;
+      if (this.following) this.pin();
+      else if (this.jump.hidden) this.jump.hidden = false;
       if (this.dirty.size > 0) this.requestFrame();
     }
     if (this.endPending && this.dirty.size === 0) {
