@@ -298,6 +298,30 @@ describe('webview: chat controls', () => {
     assert.equal(top, contentHeight - 300, 'its answer is followed');
   });
 
+  it('a stream followed at the bottom does not touch the Jump to latest button (no DOM write every frame)', async () => {
+    const h = harness();
+    const list = h.doc.querySelector('.turns') as unknown as { dispatchEvent(e: unknown): void };
+    let contentHeight = 1000;
+    let top = 0;
+    Object.defineProperty(list, 'scrollHeight', { get: () => contentHeight });
+    Object.defineProperty(list, 'clientHeight', { get: () => 300 });
+    Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => (top = Math.max(0, Math.min(v, contentHeight - 300))) });
+    const writes: string[] = [];
+    new h.window.MutationObserver((records) => writes.push(...records.map((r) => String(r.attributeName)))).observe(h.$('#jump-latest')! as never, { attributes: true });
+    h.start('t1');
+    await Promise.resolve();
+    writes.length = 0;
+    for (let i = 0; i < 20; i++) {
+      contentHeight += 40;
+      h.event('t1', { kind: 'text.delta', id: 'm1', delta: `word ${i} ` });
+      h.frame();
+      list.dispatchEvent(new h.window.Event('scroll')); // the scroll event of the frame's move to the bottom
+    }
+    await Promise.resolve();
+    assert.equal(top, contentHeight - 300, 'it followed');
+    assert.deepEqual(writes, []);
+  });
+
   it('the live region hears finished blocks and the end, not every token', () => {
     const h = harness();
     const live = h.$('[aria-live="polite"]')!;

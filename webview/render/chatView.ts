@@ -401,7 +401,8 @@ export class ChatView {
     else if (this.pointerHeld || this.deps.now() - this.scrolledAt < intentMs) this.following = false;
     else if (this.following && this.list.scrollHeight !== this.pinnedHeight) this.pin();
     else this.following = false;
-    this.jump.hidden = this.following;
+    // Written only when it changes: this runs at every frame of a stream, and each write is a DOM mutation.
+    if (this.jump.hidden !== this.following) this.jump.hidden = this.following;
   }
 
   /** Put the view at the bottom, noting the content's height then. */
