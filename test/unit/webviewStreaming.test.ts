@@ -24,7 +24,7 @@ const render = join(__dirname, '../../webview/render');
 let ChatView: Ctor;
 let sanitizedFragment: (doc: unknown, html: string) => unknown;
 let extendWithText: (el: unknown, oldHtml: string, newHtml: string) => boolean;
-let extensionStats: { extended: number; rendered: number; reused: number };
+let extensionStats: { extended: number; extendedMarkup: number; rendered: number; reused: number };
 let warmUpRenderers: (doc: unknown) => void;
 before(async () => {
   ({ warmUpRenderers } = await import(join(render, 'warmUp.ts')));
@@ -242,6 +242,23 @@ describe('webview: the open block extended with text in place', () => {
     }
     // Most one-character steps of prose are plain text (and taken in place); the rest were checked to be refused.
     assert.ok(extended > steps / 3, `${extended} of ${steps} steps extended in place`);
+  });
+
+  it('adds self-contained inline markup in place, and gives the DOM of a fresh render at every step of any size', () => {
+    const prose = [
+      'Call `len(items)` to count, then **sum** the *values*; AT&T and x < y are text, not tags.',
+      'A line with ~~gone~~ text and `a & b` in code, then a hard  \nbreak and more words after it.',
+      '- item with `code` and **bold**\n- another item with *em*\n\n| a | b |\n|---|---|\n| `x` | **y** |\n',
+      'Links [stay](https://example.com) full renders, and "quotes" too, but `this` is added in place.',
+    ].join('\n\n');
+    let extended = 0;
+    const before = extensionStats.extendedMarkup;
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(seed);
+      extended += walk(prose, () => 1 + Math.floor(r() * 24)).extended;
+    }
+    assert.ok(extensionStats.extendedMarkup - before > 40, `${extensionStats.extendedMarkup - before} steps added markup in place`);
+    assert.ok(extended > 0);
   });
 
   it('takes the place of most renders while a paragraph streams', () => {

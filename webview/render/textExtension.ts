@@ -1,47 +1,78 @@
 /**
  * The open block of a streaming answer is rendered again every frame, and most frames only add words to its last
  * line. Parsing and sanitizing the block's HTML again for that (DOMPurify parses the whole string into a new
- * document) was the largest part of a frame's script. When the new HTML is the old HTML with plain text added just
- * before its closing tags, the text is added to the last text node instead: the same DOM a fresh render gives.
+ * document) was the largest part of a frame's script. When the new HTML is the old HTML with something added just
+ * before its closing tags, only the addition is put in:
  *
- * Safe by construction: markdown-it escapes `<` and `&` in text (and `>` and `"` with `&`), so an addition without
- * `<` or `&` is text, and it is put in with `appendData`, never parsed. Anything else (new markup, an entity, an
- * element closed or opened) takes the full render.
+ * - plain text (no `<` or `&`) is added to the last text node with `appendData`, never parsed. Safe by
+ *   construction: markdown-it escapes `<` and `&` in text (and `>` and `"` with `&`).
+ * - inline markup (`code`, emphasis, an entity) is sanitized on its own, like any HTML the view shows, and appended
+ *   only when it is self-contained: the sanitized nodes serialize back to exactly the addition, every element is an
+ *   inline one, and it goes into an element whose content is parsed as inline text. Then a fresh render of the
+ *   whole would have built the same nodes in the same place.
+ *
+ * Anything else (a link, which the sanitizer rewrites; an element closed or opened across the addition; a new block)
+ * takes the full render.
  */
+import { sanitizedFragment } from './sanitize';
 
 /** The closing tags (with the newlines markdown-it puts after them) that end an HTML string. */
 const trailingCloses = /(?:<\/([a-z][a-z0-9]*)>\s*)+$/;
 const closeTag = /<\/([a-z][a-z0-9]*)>/g;
 
-/**
- * Counts, for tests and benchmarks: the times the text of an open block was extended in place, rendered afresh, and
- * taken over whole as a finished block (textView.ts).
- */
-export const extensionStats = { extended: 0, rendered: 0, reused: 0 };
+/** Elements whose content the HTML parser reads as inline text, so an addition parses there as it does alone. */
+const inlineContexts = new Set(['P', 'LI', 'TD', 'TH', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'EM', 'STRONG', 'S', 'DEL']);
+/** The only elements an inline addition may hold. */
+const inlineElements = new Set(['CODE', 'EM', 'STRONG', 'S', 'DEL', 'BR']);
 
 /**
- * Make `el` (whose children are the sanitized render of `oldHtml`) show `newHtml` by adding text to its last text
- * node; false (and `el` untouched) when `newHtml` is not `oldHtml` with plain text added before its closing tags.
+ * Counts, for tests and benchmarks: the times the open block was extended in place with text or with inline markup,
+ * rendered afresh, and taken over whole as a finished block (textView.ts).
+ */
+export const extensionStats = { extended: 0, extendedMarkup: 0, rendered: 0, reused: 0 };
+
+/**
+ * Make `el` (whose children are the sanitized render of `oldHtml`) show `newHtml` by adding to its last element;
+ * false (and `el` untouched) when `newHtml` is not `oldHtml` with text or self-contained inline markup added before
+ * its closing tags.
  */
 export function extendWithText(el: Element, oldHtml: string, newHtml: string): boolean {
   if (newHtml.length <= oldHtml.length) return false;
   const closing = trailingCloses.exec(oldHtml)?.[0];
   if (!closing || !newHtml.endsWith(closing)) return false;
   const head = oldHtml.length - closing.length;
-  if (head === 0 || oldHtml.charCodeAt(head - 1) === 0x3e /* > */) return false;
-  if (!newHtml.startsWith(oldHtml.slice(0, head))) return false;
+  if (head === 0 || !newHtml.startsWith(oldHtml.slice(0, head))) return false;
   const added = newHtml.slice(head, newHtml.length - closing.length);
-  if (added.includes('<') || added.includes('&')) return false;
-  // The text node to extend: the last child of the element closed first, found by walking down the last elements.
+  // The element to add to: the one closed first, found by walking down the last elements.
   const tags = [...closing.matchAll(closeTag)].map((m) => m[1]!.toUpperCase());
   let target: Element | null = el;
   for (let i = tags.length - 1; i >= 0 && target; i--) {
     target = target.lastElementChild;
     if (target?.tagName !== tags[i]) return false;
   }
-  const last = target?.lastChild;
-  if (!last || last.nodeType !== 3 /* text */) return false;
-  (last as Text).appendData(added);
-  extensionStats.extended++;
+  if (!target) return false;
+  const last = target.lastChild;
+  if (!added.includes('<') && !added.includes('&')) {
+    if (last?.nodeType === 3 /* text */) (last as Text).appendData(added);
+    else if (last?.nodeType === 1 /* element */ && oldHtml.charCodeAt(head - 1) === 0x3e /* > */) target.append(el.ownerDocument.createTextNode(added));
+    else return false;
+    extensionStats.extended++;
+    return true;
+  }
+  if (!inlineContexts.has(target.tagName)) return false;
+  const doc = el.ownerDocument;
+  const frag = sanitizedFragment(doc, added);
+  const walker = doc.createTreeWalker(frag, 1 /* NodeFilter.SHOW_ELEMENT */);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!inlineElements.has((n as Element).tagName)) return false;
+  const box = doc.createElement('div');
+  box.append(frag.cloneNode(true));
+  if (box.innerHTML !== added) return false;
+  const first = frag.firstChild;
+  if (first?.nodeType === 3 && last?.nodeType === 3) {
+    (last as Text).appendData((first as Text).data);
+    first.remove();
+  }
+  target.append(frag);
+  extensionStats.extendedMarkup++;
   return true;
 }
