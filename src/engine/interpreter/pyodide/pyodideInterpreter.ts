@@ -2,8 +2,8 @@
  * The Pyodide runtime behind `run_python`: one worker thread per chat, so each chat keeps its own Python namespace.
  * The worker starts when the interpreter is created (or on `warm()`), so the few seconds of cold start are spent
  * while the model is still writing. A runaway cell is interrupted (KeyboardInterrupt through the shared interrupt
- * buffer) at the time limit or on Stop; if its code has not ended within the grace period the worker is terminated
- * and a fresh one started, and the learner and the model are told that the state is gone. Whether the code has ended
+ * buffer) at the time limit or on Stop, and again while the code runs on; if its code has not ended within the grace
+ * period (and a last interrupt) the worker is terminated and a fresh one started, and the learner and the model are told that the state is gone. Whether the code has ended
  * is read from shared memory, not from the reply, so a host that was too busy to read the reply in time does not
  * throw the state away.
  */
@@ -222,12 +222,28 @@ export class PyodideInterpreter implements LocalInterpreter {
     let killed = false;
     const id = this.nextId++;
     let extended = false;
+    let retried = false;
+    let nudge: ReturnType<typeof setInterval> | undefined;
+    const ended = (): boolean => Atomics.load(s.ended, 0) === id;
+    // Python took the interrupt (the byte is back to 0) but the code runs on: it was lost on the way (under load it
+    // can be taken inside print's flush) or the code caught it. Interrupt again.
+    const interruptAgain = (): void => {
+      if (!ended() && Atomics.load(s.interrupt, 0) === 0) Atomics.store(s.interrupt, 0, 2);
+    };
     const kill = (): void => {
-      // The code has ended and its reply is on the way (its files are being gathered, or this thread was busy):
-      // wait once more, then end a worker that is stuck after the code all the same.
-      if (Atomics.load(s.ended, 0) === id && !extended) {
-        extended = true;
-        killTimer = setTimeout(kill, graceMs);
+      if (ended()) {
+        // The code has ended and its reply is on the way (its files are being gathered, or this thread was busy):
+        // wait once more, then end a worker that is stuck after the code all the same.
+        if (!extended) {
+          extended = true;
+          killTimer = setTimeout(kill, graceMs);
+          return;
+        }
+      } else if (!retried) {
+        // This thread may have been too busy to interrupt again during the grace period: one more try.
+        retried = true;
+        interruptAgain();
+        killTimer = setTimeout(kill, Math.min(graceMs, 1_000));
         return;
       }
       killed = true;
@@ -237,6 +253,7 @@ export class PyodideInterpreter implements LocalInterpreter {
       if (why) return;
       why = reason;
       Atomics.store(s.interrupt, 0, 2); // SIGINT → KeyboardInterrupt at the next bytecode check
+      nudge = setInterval(interruptAgain, 200);
       killTimer = setTimeout(kill, graceMs);
     };
     // Cleared here, before the cell is posted, so a Stop that comes before the worker starts the cell still counts
@@ -248,6 +265,7 @@ export class PyodideInterpreter implements LocalInterpreter {
     const reply = await this.exchange(s, { type: 'run', id, code }, collector);
     clearTimeout(limitTimer);
     if (killTimer) clearTimeout(killTimer);
+    if (nudge) clearInterval(nudge);
     signal?.removeEventListener('abort', onAbort);
 
     if (reply.type === 'lost') {
