@@ -162,11 +162,12 @@ export class TextView {
   }
 
   /**
-   * Render `src` to nodes (never none: an empty text node keeps the block's place in the DOM). `html`: its markdown,
-   * when already rendered; if the open block shows exactly that HTML, its nodes are taken over instead of parsing
-   * and sanitizing the same HTML again (most blocks, as the open block is drawn before it is finished).
+   * Render `src` to nodes (never none: an empty text node keeps the block's place in the DOM). When the open block
+   * shows exactly that HTML (a block whose last words came in an earlier frame), its nodes are taken over instead of
+   * parsing and sanitizing the same HTML again.
    */
-  private renderNodes(src: string, env: MarkdownEnv, html = renderMarkdown(src, env)): Node[] {
+  private renderNodes(src: string, env: MarkdownEnv): Node[] {
+    const html = renderMarkdown(src, env);
     let frag: DocumentFragment;
     if (html !== '' && html === this.tailHtml && !this.fence) {
       frag = this.doc.createDocumentFragment();
