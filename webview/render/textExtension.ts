@@ -51,28 +51,36 @@ export function extendWithText(el: Element, oldHtml: string, newHtml: string): b
     if (target?.tagName !== tags[i]) return false;
   }
   if (!target) return false;
-  const last = target.lastChild;
-  if (!added.includes('<') && !added.includes('&')) {
-    if (last?.nodeType === 3 /* text */) (last as Text).appendData(added);
-    else if (last?.nodeType === 1 /* element */ && oldHtml.charCodeAt(head - 1) === 0x3e /* > */) target.append(el.ownerDocument.createTextNode(added));
-    else return false;
-    extensionStats.extended++;
-    return true;
-  }
-  if (!inlineContexts.has(target.tagName)) return false;
   const doc = el.ownerDocument;
-  const frag = sanitizedFragment(doc, added);
-  const walker = doc.createTreeWalker(frag, 1 /* NodeFilter.SHOW_ELEMENT */);
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!inlineElements.has((n as Element).tagName)) return false;
-  const box = doc.createElement('div');
-  box.append(frag.cloneNode(true));
-  if (box.innerHTML !== added) return false;
+  const plain = !added.includes('<') && !added.includes('&');
+  const frag = plain ? textFragment(doc, added) : inlineFragment(doc, target, added);
+  if (!frag) return false;
+  // A fresh parse has one text node where the old text ends and the addition's text begins.
+  const last = target.lastChild;
   const first = frag.firstChild;
-  if (first?.nodeType === 3 && last?.nodeType === 3) {
+  if (first?.nodeType === 3 /* text */ && last?.nodeType === 3) {
     (last as Text).appendData((first as Text).data);
     first.remove();
   }
   target.append(frag);
-  extensionStats.extendedMarkup++;
+  if (plain) extensionStats.extended++;
+  else extensionStats.extendedMarkup++;
   return true;
+}
+
+function textFragment(doc: Document, text: string): DocumentFragment {
+  const frag = doc.createDocumentFragment();
+  frag.append(text);
+  return frag;
+}
+
+/** The addition sanitized, if it is self-contained inline markup going where the parser reads inline text. */
+function inlineFragment(doc: Document, target: Element, added: string): DocumentFragment | undefined {
+  if (!inlineContexts.has(target.tagName)) return undefined;
+  const frag = sanitizedFragment(doc, added);
+  const walker = doc.createTreeWalker(frag, 1 /* NodeFilter.SHOW_ELEMENT */);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!inlineElements.has((n as Element).tagName)) return undefined;
+  const box = doc.createElement('div');
+  box.append(frag.cloneNode(true));
+  return box.innerHTML === added ? frag : undefined;
 }
