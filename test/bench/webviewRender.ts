@@ -33,6 +33,8 @@ const deltasPerSecond = 2_000;
 const naiveSamples = 24;
 
 export interface RenderFigures {
+  /** `prose`: makeAnswer (text, lists, tables and short fences); `code`: one long fence (makeCodeAnswer). */
+  readonly answer: 'prose' | 'code';
   readonly answerBytes: number;
   readonly deltas: number;
   readonly streamMs: number;
@@ -102,6 +104,18 @@ export function makeAnswer(bytes: number): string {
     size += text.length;
   }
   return parts.join('');
+}
+
+/** An answer that is one long Python fence of about `bytes` characters (a program shown whole): code frames only. */
+export function makeCodeAnswer(bytes: number): string {
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const line = `${i % 4 === 0 ? '' : '    '}value_${i} = compute(items[${i}]) + "text"  # step ${i}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  return `Here is the whole program:\n\n\`\`\`python\n${lines.join('\n')}\n\`\`\`\n\nRun it and compare.\n`;
 }
 
 function splitDeltas(text: string): number[] {
@@ -234,8 +248,8 @@ function instrument(): void {
     });
 }
 
-async function measureSize(browser: Browser, webviewJs: string, css: string, naiveJs: string, driverJs: string, bytes: number): Promise<RenderFigures> {
-  const text = makeAnswer(bytes);
+async function measureSize(browser: Browser, webviewJs: string, css: string, naiveJs: string, driverJs: string, bytes: number, code: boolean): Promise<RenderFigures> {
+  const text = code ? makeCodeAnswer(bytes) : makeAnswer(bytes);
   const cuts = splitDeltas(text);
   const driver = await driverLoad(browser, driverJs, text, cuts, false);
   const plain = await driverLoad(browser, driverJs, text, cuts, true);
@@ -323,6 +337,7 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
   const incrementalMs = stats.msgMs + stats.frameMs;
   const framesOfStream = streamMs / (1000 / 60);
   return {
+    answer: code ? 'code' : 'prose',
     answerBytes: text.length,
     deltas: cuts.length,
     streamMs,
@@ -349,7 +364,7 @@ async function measureSize(browser: Browser, webviewJs: string, css: string, nai
   };
 }
 
-export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 400]): Promise<RenderFigures[]> {
+export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 400], codeKb: readonly number[] = [25]): Promise<RenderFigures[]> {
   const { execFileSync } = await import('node:child_process');
   execFileSync(process.execPath, [join(root, 'esbuild.mjs')], { cwd: root, stdio: 'ignore' });
   const webviewJs = readFileSync(join(root, 'dist', 'webview.js'), 'utf8');
@@ -363,7 +378,8 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
   });
   const out: RenderFigures[] = [];
   try {
-    for (const kb of sizesKb) out.push(await measureSize(browser, webviewJs, css, naiveJs, driverJs, kb * 1000));
+    for (const kb of sizesKb) out.push(await measureSize(browser, webviewJs, css, naiveJs, driverJs, kb * 1000, false));
+    for (const kb of codeKb) out.push(await measureSize(browser, webviewJs, css, naiveJs, driverJs, kb * 1000, true));
   } finally {
     await browser.close();
   }
@@ -371,7 +387,7 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
     `Webview rendering: real dist/webview.js in headless Chromium, 1-4 char deltas at ${num(deltasPerSecond, 0)}/s through the host's batcher, typewriter off`,
     ['answer', 'deltas', 'messages', 'stream s', 'incr ms', 'µs/delta', 'msgs ms', 'frames ms', 'of it layout', 'p99 frame', 'max frame', 'busy %', 'plain %', 'final ms', 'incr/final', 'plain/final', 'naive ms*', 'naive/frame ms*', 'naive/frame ÷ incr'],
     out.map((f) => [
-      `${num(f.answerBytes / 1000, 0)} KB`,
+      label(f),
       num(f.deltas, 0),
       num(f.messages, 0),
       num(f.streamMs / 1000, 1),
@@ -394,11 +410,13 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
     [
       'incr = message handling + frame callbacks with their style/layout; busy % = Chromium TaskDuration / stream time, less the driver alone in a blank page (in brackets: with it).',
       'plain % = the same stream shown the cheapest way (the new text of each frame appended to a paragraph, scrolled to the end, no markdown), driver taken out: what 60 Hz updates cost any renderer in this browser; plain/final = its script, style and layout over the stream ÷ final ms.',
-      ...out.map((f) => `${num(f.answerBytes / 1000, 0)} KB: Chromium's split over the stream: script ${num(f.scriptMs, 0)} ms (the driver's included), style ${num(f.styleMs, 0)} ms, layout ${num(f.layoutTotalMs, 0)} ms; the rest of the task time is paint, messages and the browser's own.`),
+      'code = one long fence (a program of ~460 lines at 25 KB): frames add lines to the open fence only.',
+      ...out.map((f) => `${label(f)}: Chromium's split over the stream: script ${num(f.scriptMs, 0)} ms (the driver's included), style ${num(f.styleMs, 0)} ms, layout ${num(f.layoutTotalMs, 0)} ms; the rest of the task time is paint, messages and the browser's own.`),
       `* naive figures: mean cost of re-rendering ${naiveSamples} prefixes spread over the answer, times the deltas (naive) or the 60 Hz frames of the stream (naive/frame).`,
     ],
   );
   const pick = (f: RenderFigures) => ({
+    answer: f.answer,
     answerBytes: f.answerBytes,
     deltas: f.deltas,
     incrementalMs: round(f.incrementalMs),
@@ -414,10 +432,14 @@ export async function benchWebviewRender(sizesKb: readonly number[] = [25, 100, 
     streamMs: round(f.streamMs),
     usPerDelta: round(f.usPerDelta),
   });
-  const at100 = out.find((f) => Math.abs(f.answerBytes - 100_000) < 20_000) ?? out[0];
+  const at100 = out.find((f) => f.answer === 'prose' && Math.abs(f.answerBytes - 100_000) < 20_000) ?? out[0];
   updateResults((results) => (results.render = { ...pick(at100), bySize: out.map(pick) }));
   console.log(`  written to ${resultsPath} (render: the ~100 KB figures; render.bySize: every size)`);
   return out;
+}
+
+function label(f: RenderFigures): string {
+  return `${num(f.answerBytes / 1000, 0)} KB${f.answer === 'code' ? ' code' : ''}`;
 }
 
 function round(n: number): number {

@@ -385,6 +385,14 @@ describe('webview: interpreter code blocks', () => {
     assert.equal(codeStats.chunkChars - before.chunkChars, code.length, 'each line highlighted exactly once');
     assert.equal(h.$('pre code.code-source')!.textContent, code);
     assert.equal(codeStats.fullHighlights - before.fullHighlights, 0);
+    // Each highlighted chunk is a block of its own (a frame lays out only the last), the plain lines the last one.
+    const live = h.$('pre code.code-source')!;
+    assert.ok(live.classList.contains('code-live'));
+    const chunks = Array.from(live.children);
+    assert.equal(chunks.length, codeStats.chunkHighlights - before.chunkHighlights + 1);
+    assert.ok(chunks.every((c) => c.tagName === 'SPAN' && c.className === 'code-chunk'), 'nothing but chunks');
+    assert.equal(chunks.at(-1)!.textContent, '', 'every line highlighted: the plain block is empty');
+    assert.ok(chunks.slice(0, -1).every((c) => c.querySelector('.hljs-keyword')), 'the chunks are highlighted');
     const status = h.$('.code-block[data-item-id="ci1"] .code-status')!;
     assert.equal(status.getAttribute('data-status'), 'writing');
     assert.equal(status.textContent, strings.writing);
@@ -394,6 +402,10 @@ describe('webview: interpreter code blocks', () => {
     h.event('t1', { kind: 'code.status', id: 'ci1', status: 'running' });
     h.frame();
     assert.equal(codeStats.fullHighlights - before.fullHighlights, 1);
+    // Final: one run of highlighted code, as a one-shot render (no chunk blocks left).
+    assert.ok(!live.classList.contains('code-live'));
+    assert.equal(live.querySelector('.code-chunk'), null);
+    assert.equal(live.textContent, code);
     assert.equal(h.$('.code-status')!.getAttribute('data-status'), 'running');
     h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'logs', text: '<b>42</b>\n' } });
     h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'image', mime: 'image/png', base64: 'iVBORw0KGgo=' } });

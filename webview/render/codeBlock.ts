@@ -24,12 +24,14 @@ export const codeStats = { chunkHighlights: 0, chunkChars: 0, fullHighlights: 0,
 
 export class IncrementalCode {
   readonly el: HTMLElement;
-  private readonly lines: HTMLElement;
+  /** The lines not highlighted yet, shown plain: the live block's last chunk. */
+  private readonly tailBlock: HTMLElement;
   private readonly tail: Text;
   private committed = 0;
   private source = '';
   private final = false;
   private readonly lang: string | undefined;
+  private readonly className: string;
 
   constructor(
     private readonly doc: Document,
@@ -37,17 +39,23 @@ export class IncrementalCode {
     className: string,
   ) {
     this.lang = resolveLanguage(language);
+    this.className = `${className} hljs${this.lang ? ` language-${this.lang}` : ''}`;
     this.el = doc.createElement('code');
-    this.el.className = `${className} hljs${this.lang ? ` language-${this.lang}` : ''}`;
-    this.lines = doc.createElement('span');
+    this.el.className = `${this.className} code-live`;
     this.tail = doc.createTextNode('');
-    this.el.append(this.lines, this.tail);
+    this.tailBlock = this.chunkBlock();
+    this.tailBlock.append(this.tail);
+    this.el.append(this.tailBlock);
   }
 
   /**
    * Show `code`, which extends what was shown before (a shorter or different text restarts). Highlights at most
    * one budget of new whole lines, once `highlightMinChunk` of them are ready or the code did not grow since the last
    * call; returns true while unhighlighted whole lines remain (call again next frame).
+   *
+   * While it streams, each highlighted chunk is a block of its own and the plain lines after them another: the
+   * browser then lays out only the last block when a frame adds characters. As one run of inline text, the whole
+   * code was laid out again at every frame (the largest part of a frame in a long fence).
    */
   update(code: string): boolean {
     if (this.final) return false;
@@ -59,7 +67,9 @@ export class IncrementalCode {
       const chunk = code.slice(this.committed, end);
       codeStats.chunkHighlights++;
       codeStats.chunkChars += chunk.length;
-      this.lines.append(sanitizedFragment(this.doc, highlightToHtml(chunk, this.lang)));
+      const block = this.chunkBlock();
+      block.append(sanitizedFragment(this.doc, highlightToHtml(chunk, this.lang)));
+      this.el.insertBefore(block, this.tailBlock);
       this.committed = end;
     }
     const rest = code.slice(this.committed);
@@ -75,8 +85,8 @@ export class IncrementalCode {
     this.committed = code.length;
     codeStats.fullHighlights++;
     codeStats.fullChars += code.length;
-    this.lines.replaceChildren(sanitizedFragment(this.doc, highlightToHtml(code, this.lang)));
-    this.tail.data = '';
+    this.el.className = this.className;
+    this.el.replaceChildren(sanitizedFragment(this.doc, highlightToHtml(code, this.lang)));
   }
 
   get text(): string {
@@ -85,8 +95,14 @@ export class IncrementalCode {
 
   private restart(): void {
     this.committed = 0;
-    this.lines.replaceChildren();
+    this.el.replaceChildren(this.tailBlock);
     this.tail.data = '';
+  }
+
+  private chunkBlock(): HTMLElement {
+    const block = this.doc.createElement('span');
+    block.className = 'code-chunk';
+    return block;
   }
 }
 
