@@ -261,6 +261,25 @@ describe('webview: the open block extended with text in place', () => {
     assert.ok(extended > 0);
   });
 
+  it('adds list items, and words after a closed code span, in place: the DOM of a fresh render at every step', () => {
+    const lists = [
+      '- first item with `code`\n- second item with **bold** words\n- third [link](https://example.com) item\n- fourth',
+      '1. one\n2. two with `x`\n3. three\n   - nested a\n   - nested b with *em*\n4. four',
+      '* star item\n* another\n+ a new list\n+ more',
+      '| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n| 5 | 6 |',
+      'Text ends in `code` then words, **bold** then more, and `a` `b` `c` in a row.',
+    ].join('\n\n');
+    const before = { ...extensionStats } as Record<string, number>;
+    let steps = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const r = rng(100 + seed);
+      steps += walk(lists, () => 1 + Math.floor(r() * 30)).steps;
+    }
+    const stats = extensionStats as unknown as Record<string, number>;
+    const items = stats.extendedItems - before.extendedItems;
+    assert.ok(items > 40, `${items} of ${steps} steps added list items in place`);
+  });
+
   it('takes the place of most renders while a paragraph streams', () => {
     const para = 'The loop reads each line of the file and counts the words in it, because the total is what we print at the end. '.repeat(6);
     const r = rng(3);
