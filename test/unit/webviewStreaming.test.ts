@@ -335,9 +335,9 @@ describe('webview: a finished block keeps the nodes the open block showed', () =
     view.handle({ type: 'event', turnId: 't1', event: { kind: 'run.finished', status: 'completed' } });
     for (let i = 0; i < 5 && queued.length > 0; i++) frame();
     const md = doc.querySelector('.md-text[data-item-id="m1"]') as unknown as { querySelectorAll(s: string): ArrayLike<{ remove(): void }>; textContent: string };
-    // The last paragraph too; not the second (its last words came with the blank line that finished it, so the open
-    // block never showed all of it) nor the fence (drawn as code while open).
-    assert.equal(extensionStats.reused - before.reused, 2);
+    // The second (its last words came with the blank line that finished it: added in place, then taken over) and the
+    // last paragraph too; not the fence (drawn as code while open).
+    assert.equal(extensionStats.reused - before.reused, 3);
     assert.match(md.textContent, /The next one ends here\./);
     assert.match(md.textContent, /x = 1/);
   });

@@ -163,13 +163,14 @@ export class TextView {
 
   /**
    * Render `src` to nodes (never none: an empty text node keeps the block's place in the DOM). When the open block
-   * shows exactly that HTML (a block whose last words came in an earlier frame), its nodes are taken over instead of
-   * parsing and sanitizing the same HTML again.
+   * shows that HTML, or shows it once its last words are added in place (the frame that ends a block usually brings
+   * them), its nodes are taken over instead of parsing and sanitizing the whole block again.
    */
   private renderNodes(src: string, env: MarkdownEnv): Node[] {
     const html = renderMarkdown(src, env);
     let frag: DocumentFragment;
-    if (html !== '' && html === this.tailHtml && !this.fence) {
+    const shown = html !== '' && !this.fence && (html === this.tailHtml || (this.tailHtml !== '' && extendWithText(this.tailEl, this.tailHtml, html)));
+    if (shown) {
       frag = this.doc.createDocumentFragment();
       frag.append(...Array.from(this.tailEl.childNodes));
       this.tailHtml = '';
