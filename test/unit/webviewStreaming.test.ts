@@ -331,15 +331,51 @@ describe('webview: a finished block keeps the nodes the open block showed', () =
     assert.equal(para.textContent, 'A paragraph with emphasis and code that the learner selects.');
     assert.equal(extensionStats.reused - before.reused, 1);
     send(' ends here.\n\n```python\nx = 1\n');
+    const pre = doc.querySelector('.md-tail pre') as unknown as { parentElement: { className: string }; querySelector(s: string): { className: string; textContent: string } | null } | null;
+    assert.ok(pre, 'the open fence is drawn as code');
     send('```\n\nDone.');
+    // The closed fence keeps its element too: the chunks shown are the one-shot render, so nothing is rendered again.
+    assert.equal(pre.parentElement.className, 'md-chunk');
+    assert.equal(pre.querySelector('code')!.className, 'hljs language-python');
+    assert.equal(pre.querySelector('code')!.textContent, 'x = 1\n');
+    assert.equal(doc.querySelectorAll('pre').length, 1, 'shown once');
     view.handle({ type: 'event', turnId: 't1', event: { kind: 'run.finished', status: 'completed' } });
     for (let i = 0; i < 5 && queued.length > 0; i++) frame();
     const md = doc.querySelector('.md-text[data-item-id="m1"]') as unknown as { querySelectorAll(s: string): ArrayLike<{ remove(): void }>; textContent: string };
-    // The second (its last words came with the blank line that finished it: added in place, then taken over) and the
-    // last paragraph too; not the fence (drawn as code while open).
-    assert.equal(extensionStats.reused - before.reused, 3);
+    // The second (its last words came with the blank line that finished it: added in place, then taken over), the
+    // fence and the last paragraph too.
+    assert.equal(extensionStats.reused - before.reused, 4);
     assert.match(md.textContent, /The next one ends here\./);
     assert.match(md.textContent, /x = 1/);
+  });
+});
+
+describe('webview: a fence that closes', () => {
+  /** Stream `deltas` with a frame after each; returns how many code blocks were on screen after each frame. */
+  function codeBlocksShown(deltas: readonly string[]): number[] {
+    shared ??= domWindow();
+    const doc = shared.document;
+    doc.body.replaceChildren();
+    const root = doc.createElement('div');
+    doc.body.append(root);
+    let queued: Array<() => void> = [];
+    const view = new ChatView({ doc, root, post: () => {}, now: () => 0, requestFrame: (cb) => queued.push(cb), reducedMotion: () => false });
+    view.handle({ type: 'snapshot', chat: { chatId: 'c', turns: [], runningTurnId: null }, strings, settings: { typewriter: false } });
+    view.handle({ type: 'turnStarted', turn: { id: 't1', question: { text: 'q' }, run: emptyTranscript } });
+    return deltas.map((delta) => {
+      view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.delta', id: 'm1', delta } });
+      const q = queued;
+      queued = [];
+      for (const cb of q) cb();
+      return doc.querySelectorAll('pre').length;
+    });
+  }
+
+  it('is shown once while the next block has not begun, whether its view is kept or it is rendered afresh', () => {
+    // Kept: the fence's chunks are its one-shot render.
+    assert.deepEqual(codeBlocksShown(['Intro.\n\n```python\nx = 1\n', 'y = 2\n```\n\n', 'After.']), [1, 1, 1]);
+    // Rendered afresh: in a list item the one-shot render drops the indentation the open view showed.
+    assert.deepEqual(codeBlocksShown(['- item\n\n  ```py\n  x = 1\n', '  ```\n\n', '- next\n']), [1, 1, 1]);
   });
 });
 

@@ -32,6 +32,8 @@ export class IncrementalCode {
   private final = false;
   private readonly lang: string | undefined;
   private readonly className: string;
+  /** The highlighted HTML of the committed chunks, in order (kept for `settle`). */
+  private chunksHtml = '';
 
   constructor(
     private readonly doc: Document,
@@ -39,7 +41,7 @@ export class IncrementalCode {
     className: string,
   ) {
     this.lang = resolveLanguage(language);
-    this.className = `${className} hljs${this.lang ? ` language-${this.lang}` : ''}`;
+    this.className = `${className ? `${className} ` : ''}hljs${this.lang ? ` language-${this.lang}` : ''}`;
     this.el = doc.createElement('code');
     this.el.className = `${this.className} code-live`;
     this.tail = doc.createTextNode('');
@@ -68,8 +70,10 @@ export class IncrementalCode {
       codeStats.chunkHighlights++;
       codeStats.chunkChars += chunk.length;
       const block = this.chunkBlock();
-      block.append(sanitizedFragment(this.doc, highlightToHtml(chunk, this.lang)));
+      const html = highlightToHtml(chunk, this.lang);
+      block.append(sanitizedFragment(this.doc, html));
       this.el.insertBefore(block, this.tailBlock);
+      this.chunksHtml += html;
       this.committed = end;
     }
     const rest = code.slice(this.committed);
@@ -85,8 +89,39 @@ export class IncrementalCode {
     this.committed = code.length;
     codeStats.fullHighlights++;
     codeStats.fullChars += code.length;
+    this.chunksHtml = '';
     this.el.className = this.className;
     this.el.replaceChildren(sanitizedFragment(this.doc, highlightToHtml(code, this.lang)));
+  }
+
+  /**
+   * The code is final and a one-shot render would fill this element with `html`. When that is exactly the chunks
+   * shown plus the rest of `code` highlighted (a multi-line string or comment across chunks makes it differ), become
+   * that render in place: the chunks give their nodes to the code element and only the rest is sanitized, instead of
+   * the whole block again. True when done; otherwise nothing changed.
+   */
+  settle(code: string, html: string): boolean {
+    if (this.final || code.slice(0, this.committed) !== this.source.slice(0, this.committed)) return false;
+    const rest = code.slice(this.committed);
+    const restHtml = rest === '' ? '' : highlightToHtml(rest, this.lang);
+    if (this.chunksHtml + restHtml !== html) return false;
+    const frag = this.doc.createDocumentFragment();
+    for (const block of Array.from(this.el.children)) if (block !== this.tailBlock) frag.append(...Array.from(block.childNodes));
+    if (restHtml !== '') frag.append(sanitizedFragment(this.doc, restHtml));
+    this.el.className = this.className;
+    this.el.replaceChildren(frag);
+    // A fresh parse has one text node where a chunk's last line ends and the next chunk's text begins.
+    this.el.normalize();
+    this.chunksHtml = '';
+    this.final = true;
+    this.source = code;
+    this.committed = code.length;
+    return true;
+  }
+
+  /** The class a one-shot render gives the code element. */
+  get finalClassName(): string {
+    return this.className;
   }
 
   get text(): string {
@@ -95,6 +130,7 @@ export class IncrementalCode {
 
   private restart(): void {
     this.committed = 0;
+    this.chunksHtml = '';
     this.el.replaceChildren(this.tailBlock);
     this.tail.data = '';
   }

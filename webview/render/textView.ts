@@ -166,14 +166,19 @@ export class TextView {
    * shows that HTML, or shows it once its last words are added in place (the frame that ends a block usually brings
    * them), its nodes are taken over instead of parsing and sanitizing the whole block again.
    */
-  private renderNodes(src: string, env: MarkdownEnv): Node[] {
+  private renderNodes(src: string, env: MarkdownEnv, start = -1): Node[] {
     const html = renderMarkdown(src, env);
     let frag: DocumentFragment;
-    const shown = html !== '' && !this.fence && (html === this.tailHtml || (this.tailHtml !== '' && extendWithText(this.tailEl, this.tailHtml, html)));
+    const shown = this.fence
+      ? this.settleFence(src, start, html)
+      : html !== '' && (html === this.tailHtml || (this.tailHtml !== '' && extendWithText(this.tailEl, this.tailHtml, html)));
     if (shown) {
       frag = this.doc.createDocumentFragment();
       frag.append(...Array.from(this.tailEl.childNodes));
+      // markdown-it ends a block with a newline, a text node of its own after a fence.
+      if (this.fence) frag.append(this.doc.createTextNode('\n'));
       this.tailHtml = '';
+      this.fence = null;
       extensionStats.reused++;
     } else frag = sanitizedFragment(this.doc, html);
     // Decorations may add siblings (a toolbar before a fence): collect the nodes after them.
@@ -183,6 +188,24 @@ export class TextView {
     return nodes;
   }
 
+  /**
+   * The open fence's block (from `start`, whose source is `src`) is finished and renders to `html`: when that is the
+   * fence alone and its code is what the fence's view shows plus the rest highlighted, the view becomes that render
+   * in place (IncrementalCode.settle) and its nodes can be taken over.
+   */
+  private settleFence(src: string, start: number, html: string): boolean {
+    const fence = this.fence;
+    if (!fence || start < 0 || fence.start < start || fence.start > start + src.length) return false;
+    const open = `<pre class="md-code"><code class="${fence.view.finalClassName}">`;
+    const close = '</code></pre>\n';
+    if (!html.startsWith(open) || !html.endsWith(close)) return false;
+    // The code: the fence's body up to its closing line (a mistake here only makes the comparison fail).
+    const body = src.slice(fence.start - start);
+    const closing = /(^|\n)[ \t]*(?:`{3,}|~{3,})[ \t]*\s*$/.exec(body);
+    const code = closing ? body.slice(0, closing.index + closing[1]!.length) : body;
+    return fence.view.settle(code, html.slice(open.length, html.length - close.length));
+  }
+
   private freeze(start: number, end: number, src: string, announce: boolean): void {
     if (!this.chunk || this.chunkBlocks >= blocksPerChunk) {
       this.chunk = this.doc.createElement('div');
@@ -190,7 +213,7 @@ export class TextView {
       this.el.insertBefore(this.chunk, this.tailEl);
       this.chunkBlocks = 0;
     }
-    const nodes = this.renderNodes(src, this.env);
+    const nodes = this.renderNodes(src, this.env, start);
     this.refCount = Object.keys(this.env.references).length;
     this.chunk.append(...nodes);
     this.chunkBlocks++;
@@ -274,11 +297,11 @@ export class TextView {
     if (final) {
       // The final text: what is left is the last block, finished too.
       const block = visible.slice(this.frozenEnd - base);
-      this.fence = null;
       this.fenceMore = false;
       this.tailSkips = 0;
       this.tailRendered = null;
       if (block.trim() !== '') this.freeze(this.frozenEnd, base + visible.length, block, true);
+      this.fence = null;
       this.tailEl.replaceChildren();
       this.tailHtml = '';
       this.frozenEnd = base + visible.length;
@@ -289,7 +312,7 @@ export class TextView {
     if (open && open.bodyStart >= this.frozenEnd) {
       // A code fence still being written: highlight finished lines once each instead of re-parsing the block.
       if (!this.fence || this.fence.start !== open.bodyStart) {
-        const view = new IncrementalCode(this.doc, open.info, 'md-fence-code');
+        const view = new IncrementalCode(this.doc, open.info, '');
         const pre = this.doc.createElement('pre');
         pre.className = 'md-code';
         pre.append(view.el);
@@ -302,7 +325,12 @@ export class TextView {
       this.tailSkips = 0;
       return;
     }
-    this.fence = null;
+    if (this.fence) {
+      // The fence closed and its block was rendered afresh: the open view must not stay on screen beside it.
+      this.tailEl.replaceChildren();
+      this.tailHtml = '';
+      this.fence = null;
+    }
     this.fenceMore = false;
     if (tail === this.tailRendered) {
       this.tailSkips = 0;
