@@ -301,26 +301,30 @@ describe('webview: the open block extended with text in place', () => {
   });
 });
 
+/** A chat view in the shared window with turn t1 started; `send` adds a delta to its text and runs the frames. */
+function liveChat() {
+  shared ??= domWindow();
+  const doc = shared.document;
+  doc.body.replaceChildren();
+  const root = doc.createElement('div');
+  doc.body.append(root);
+  const queued: Array<() => void> = [];
+  const frame = () => {
+    for (const cb of queued.splice(0)) cb();
+  };
+  const view = new ChatView({ doc, root, post: () => {}, now: () => 0, requestFrame: (cb) => queued.push(cb), reducedMotion: () => false });
+  view.handle({ type: 'snapshot', chat: { chatId: 'c', turns: [], runningTurnId: null }, strings, settings: { typewriter: false } });
+  view.handle({ type: 'turnStarted', turn: { id: 't1', question: { text: 'q' }, run: emptyTranscript } });
+  const send = (delta: string) => {
+    view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.delta', id: 'm1', delta } });
+    frame();
+  };
+  return { doc, view, send, frame, queued };
+}
+
 describe('webview: a finished block keeps the nodes the open block showed', () => {
   it('takes them over instead of parsing and sanitizing the same HTML again, so a selection in it survives', () => {
-    shared ??= domWindow();
-    const doc = shared.document;
-    doc.body.replaceChildren();
-    const root = doc.createElement('div');
-    doc.body.append(root);
-    let queued: Array<() => void> = [];
-    const frame = () => {
-      const q = queued;
-      queued = [];
-      for (const cb of q) cb();
-    };
-    const view = new ChatView({ doc, root, post: () => {}, now: () => 0, requestFrame: (cb) => queued.push(cb), reducedMotion: () => false });
-    view.handle({ type: 'snapshot', chat: { chatId: 'c', turns: [], runningTurnId: null }, strings, settings: { typewriter: false } });
-    view.handle({ type: 'turnStarted', turn: { id: 't1', question: { text: 'q' }, run: emptyTranscript } });
-    const send = (delta: string) => {
-      view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.delta', id: 'm1', delta } });
-      frame();
-    };
+    const { doc, view, send, frame, queued } = liveChat();
     const before = { ...extensionStats };
     send('A paragraph with *emphasis* and `code`');
     send(' that the learner selects.');
@@ -353,20 +357,9 @@ describe('webview: a finished block keeps the nodes the open block showed', () =
 describe('webview: a fence that closes', () => {
   /** Stream `deltas` with a frame after each; returns how many code blocks were on screen after each frame. */
   function codeBlocksShown(deltas: readonly string[]): number[] {
-    shared ??= domWindow();
-    const doc = shared.document;
-    doc.body.replaceChildren();
-    const root = doc.createElement('div');
-    doc.body.append(root);
-    let queued: Array<() => void> = [];
-    const view = new ChatView({ doc, root, post: () => {}, now: () => 0, requestFrame: (cb) => queued.push(cb), reducedMotion: () => false });
-    view.handle({ type: 'snapshot', chat: { chatId: 'c', turns: [], runningTurnId: null }, strings, settings: { typewriter: false } });
-    view.handle({ type: 'turnStarted', turn: { id: 't1', question: { text: 'q' }, run: emptyTranscript } });
+    const { doc, send } = liveChat();
     return deltas.map((delta) => {
-      view.handle({ type: 'event', turnId: 't1', event: { kind: 'text.delta', id: 'm1', delta } });
-      const q = queued;
-      queued = [];
-      for (const cb of q) cb();
+      send(delta);
       return doc.querySelectorAll('pre').length;
     });
   }
