@@ -280,6 +280,19 @@ describe('webview: the open block extended with text in place', () => {
     assert.ok(items > 40, `${items} of ${steps} steps added list items in place`);
   });
 
+  it('never puts text where a fresh parse would move it (a table row)', () => {
+    shared ??= domWindow();
+    const doc = shared.document;
+    const oldHtml = renderMarkdown('| a |\n|---|\n| 1 |\n');
+    const newHtml = oldHtml.replace('</td>\n</tr>\n</tbody>', '</td>\nloose</tr>\n</tbody>');
+    assert.notEqual(newHtml, oldHtml);
+    const el = doc.createElement('div');
+    el.append(sanitizedFragment(doc, oldHtml) as never);
+    const before = el.innerHTML;
+    assert.equal(extendWithText(el, oldHtml, newHtml), false);
+    assert.equal(el.innerHTML, before);
+  });
+
   it('takes the place of most renders while a paragraph streams', () => {
     const para = 'The loop reads each line of the file and counts the words in it, because the total is what we print at the end. '.repeat(6);
     const r = rng(3);

@@ -25,6 +25,8 @@ const closeTag = /<\/([a-z][a-z0-9]*)>/g;
 
 /** Elements whose content the HTML parser reads as inline text, so an addition parses there as it does alone. */
 const inlineContexts = new Set(['P', 'LI', 'TD', 'TH', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'EM', 'STRONG', 'S', 'DEL']);
+/** Elements whose text content the parser does not keep in place. */
+const tableParts = new Set(['TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR']);
 /** The only elements an inline addition may hold. */
 const inlineElements = new Set(['CODE', 'EM', 'STRONG', 'S', 'DEL', 'BR']);
 
@@ -105,7 +107,8 @@ function lastElements(el: Element, tags: readonly string[]): Element[] | null {
 
 /** Words added to `target`: plain text as it is, or self-contained inline markup sanitized; undefined otherwise. */
 function inlineAddition(doc: Document, target: Element, added: string): { frag: DocumentFragment; plain: boolean } | undefined {
-  if (added === '') return undefined;
+  // Text in a table's own parts would be moved out of the table by a fresh parse.
+  if (added === '' || tableParts.has(target.tagName)) return undefined;
   const plain = !added.includes('<') && !added.includes('&');
   const frag = plain ? textFragment(doc, added) : inlineFragment(doc, target, added);
   return frag && { frag, plain };
