@@ -1,6 +1,7 @@
 /**
  * The webview section of `npm run bench`: the real dist/webview.js in headless Chromium (playwright-core, Debian's
- * chromium), fed a markdown answer with code blocks as 1–4 character `text.delta` events at ~2,000 a second, through
+ * chromium), fed a markdown answer with code blocks (and, as a row of its own, an answer that is one long code fence)
+ * as 1–4 character `text.delta` events at ~2,000 a second, through
  * the host's own EventBatcher (webviewDriver.ts: one window message per ~16 ms frame, deltas of one item joined), as
  * the extension posts them. The pacing and the batcher run in a Worker: in VS Code they run in the extension host,
  * another process, and on the page's own thread their timer task every millisecond slowed the page's frames (with it
