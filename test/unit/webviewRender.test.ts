@@ -13,7 +13,7 @@ import { domWindow } from './support/happyDom';
 import type { StreamEvent } from '../../src/shared/events';
 import { uiStringKeys, type HostToWebview, type Turn, type UiStrings, type WebviewToHost } from '../../src/shared/protocol';
 import { emptyTranscript } from '../../src/shared/transcript';
-import { nextLineChunk } from '../../webview/render/highlight';
+import { highlightToHtml, nextLineChunk } from '../../webview/render/highlight';
 import { BlockSplitter, isSafeHref, markdownStats } from '../../webview/render/markdown';
 import { safeCut, Typewriter, defaultTypewriterOptions } from '../../webview/render/typewriter';
 import type { ChatViewDeps } from './support/chatHarness';
@@ -364,6 +364,31 @@ describe('webview: interpreter code blocks', () => {
     assert.equal(badge('h1').textContent, strings.codeStopped);
   });
 
+  it('renders finished code afresh when its whole highlight differs from the chunks (a string across chunks)', () => {
+    const h = harness({ typewriter: false });
+    h.snapshot([]);
+    h.start('t1');
+    const doc = Array.from({ length: 30 }, (_, i) => `    line ${i} of a long docstring, def and return are words here`).join('\n');
+    const code = `def f(x):\n    s = """\n${doc}\n    """\n    return s\n`;
+    h.event('t1', { kind: 'code.started', id: 'ci1', language: 'python' });
+    for (let i = 0; i < code.length; i += 7) {
+      h.event('t1', { kind: 'code.delta', id: 'ci1', delta: code.slice(i, i + 7) });
+      h.frame();
+    }
+    h.frame();
+    const live = h.$('pre code.code-source')!;
+    assert.ok(live.querySelectorAll('.code-chunk').length > 3, 'streamed in several chunks');
+    const first = live.querySelector('.code-chunk *')!;
+    h.event('t1', { kind: 'code.done', id: 'ci1', code });
+    h.event('t1', { kind: 'code.status', id: 'ci1', status: 'running' });
+    h.frame();
+    const oneShot = h.doc.createElement('code');
+    oneShot.append(sanitizedFragment(h.doc, highlightToHtml(code, 'python')) as never);
+    assert.equal(live.innerHTML, oneShot.innerHTML, 'the one-shot render');
+    assert.equal(live.querySelectorAll('.hljs-string').length, 1, 'the docstring is one string');
+    assert.ok(!live.contains(first), 'rendered afresh');
+  });
+
   it('highlights finished lines once each while streaming, the whole block once at the end', () => {
     const h = harness({ typewriter: false });
     h.snapshot([]);
@@ -393,6 +418,7 @@ describe('webview: interpreter code blocks', () => {
     assert.ok(chunks.every((c) => c.tagName === 'SPAN' && c.className === 'code-chunk'), 'nothing but chunks');
     assert.equal(chunks.at(-1)!.textContent, '', 'every line highlighted: the plain block is empty');
     assert.ok(chunks.slice(0, -1).every((c) => c.querySelector('.hljs-keyword')), 'the chunks are highlighted');
+    const firstKeyword = chunks[0]!.querySelector('.hljs-keyword')!;
     const status = h.$('.code-block[data-item-id="ci1"] .code-status')!;
     assert.equal(status.getAttribute('data-status'), 'writing');
     assert.equal(status.textContent, strings.writing);
@@ -402,10 +428,15 @@ describe('webview: interpreter code blocks', () => {
     h.event('t1', { kind: 'code.status', id: 'ci1', status: 'running' });
     h.frame();
     assert.equal(codeStats.fullHighlights - before.fullHighlights, 1);
-    // Final: one run of highlighted code, as a one-shot render (no chunk blocks left).
+    // Final: one run of highlighted code, as a one-shot render (no chunk blocks left). The whole highlight is what the
+    // chunks showed, so their nodes stay.
     assert.ok(!live.classList.contains('code-live'));
     assert.equal(live.querySelector('.code-chunk'), null);
     assert.equal(live.textContent, code);
+    assert.equal(firstKeyword.parentElement, live, 'the first chunk\'s nodes are the final code\'s');
+    const oneShot = h.doc.createElement('code');
+    oneShot.append(sanitizedFragment(h.doc, highlightToHtml(code, 'python')) as never);
+    assert.equal(live.innerHTML, oneShot.innerHTML);
     assert.equal(h.$('.code-status')!.getAttribute('data-status'), 'running');
     h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'logs', text: '<b>42</b>\n' } });
     h.event('t1', { kind: 'code.output', id: 'ci1', output: { type: 'image', mime: 'image/png', base64: 'iVBORw0KGgo=' } });

@@ -81,17 +81,22 @@ export class IncrementalCode {
     return nextLineChunk(code, this.committed, 1) > this.committed;
   }
 
-  /** The code is final: highlight the whole block once (multi-line strings and comments come out right). */
+  /**
+   * The code is final: highlight the whole block once (multi-line strings and comments come out right). When that is
+   * what the chunks already show, they stay (settle): the block is not built and laid out again.
+   */
   finalize(code: string): void {
     if (this.final && code === this.source) return;
+    codeStats.fullHighlights++;
+    codeStats.fullChars += code.length;
+    const html = highlightToHtml(code, this.lang);
+    if (this.settle(code, html)) return;
     this.final = true;
     this.source = code;
     this.committed = code.length;
-    codeStats.fullHighlights++;
-    codeStats.fullChars += code.length;
     this.chunksHtml = '';
     this.el.className = this.className;
-    this.el.replaceChildren(sanitizedFragment(this.doc, highlightToHtml(code, this.lang)));
+    this.el.replaceChildren(sanitizedFragment(this.doc, html));
   }
 
   /**
