@@ -121,6 +121,13 @@ test('the tutor in VS Code: palette, Insert, sidebar follow-up, Explain Selectio
       assert.match(previous ?? '', /^resp_/, 'the follow-up names the first response');
       const secondText = await chat.locator('.turn').nth(1).locator('.md-text').first().innerText();
       assert.match(secondText, /turn 2/, 'the server continued the same conversation');
+      // Nobody scrolled: the chat followed the answer to its end (the buttons that appear under the box as the run
+      // ends once left it short of the bottom, paused, with "Jump to latest" over the text).
+      await chat.waitForFunction(() => {
+        const list = document.querySelector('.turns')!;
+        return list.scrollHeight - list.scrollTop - list.clientHeight < 2;
+      }, undefined, { timeout: 5_000 });
+      assert.equal(await chat.locator('#jump-latest').isVisible(), false, 'no Jump to latest: the reader never scrolled');
       await vs.screenshot('sidebar-followup');
     });
 

@@ -214,9 +214,10 @@ describe('webview: chat controls', () => {
     // happy-dom does no layout: give the list a size and a content height that grows with each frame.
     let contentHeight = 1000;
     Object.defineProperty(list, 'scrollHeight', { get: () => contentHeight });
-    Object.defineProperty(list, 'clientHeight', { get: () => 300 });
+    let viewHeight = 300;
+    Object.defineProperty(list, 'clientHeight', { get: () => viewHeight });
     let top = 0;
-    Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => (top = Math.max(0, Math.min(v, contentHeight - 300))) });
+    Object.defineProperty(list, 'scrollTop', { get: () => top, set: (v: number) => (top = Math.max(0, Math.min(v, contentHeight - viewHeight))) });
     const scrolled = () => list.dispatchEvent(new h.window.Event('scroll'));
     /** The reader turns the wheel up, and the view moves up by `px`. */
     const wheelUp = (px: number) => {
@@ -259,6 +260,15 @@ describe('webview: chat controls', () => {
     assert.equal(top, contentHeight - 300);
     grow('para five\n\n');
     assert.equal(top, contentHeight - 300, 'and the next frame goes to the new bottom');
+    // The view made smaller (the buttons under the box appear as a run ends) before the event of our own scroll came:
+    // the view did not move, so it was not the reader. Still following, back at the bottom.
+    viewHeight = 240;
+    scrolled();
+    assert.equal(jump.hidden, true, 'a view made smaller keeps following');
+    assert.equal(top, contentHeight - 240, 'at the new bottom');
+    viewHeight = 300;
+    top = contentHeight - 300;
+    scrolled();
     h.frame(2_000);
 
     // The view moved up with the content as it was, and no wheel or key: a screen reader or a search brought

@@ -75,8 +75,9 @@ export class ChatView {
   /** When the reader last did something that scrolls (deps.now()), and whether a pointer is held on the list. */
   private scrolledAt = -Infinity;
   private pointerHeld = false;
-  /** The content's height when following last put the view at the bottom. */
+  /** The content's height, and where the view was, when following last put the view at the bottom. */
   private pinnedHeight = -1;
+  private pinnedTop = -1;
   private editing = false;
   private spoken: string[] = [];
   private endPending = false;
@@ -391,15 +392,17 @@ export class ChatView {
   /**
    * Only the reader stops the following. A scroll away from the bottom stops it when it comes within a moment of a
    * wheel turned up, a touch, a scrolling key or a focus move, or while a pointer is held (the scroll bar, a
-   * selection being dragged); or when the content is the size it was when the view was put at the bottom (so the
-   * view was moved, not the content: a screen reader, a search, a scroll into view). Otherwise layout moved it
-   * (content that shrank or grew between the scroll and its event, a toolbar drawn late): it keeps following, back at
-   * the bottom. Reaching the bottom resumes it.
+   * selection being dragged); or when the view moved while the content stayed the size it was when the view was put
+   * at the bottom (a screen reader, a search, a scroll into view). Otherwise layout left it short of the bottom
+   * (content that shrank or grew between the scroll and its event, a toolbar drawn late, the view made smaller
+   * before the event of our own scroll came): it keeps following, back at the bottom. Reaching the bottom resumes it.
    */
   private onScroll(): void {
+    const list = this.list;
+    const moved = Math.abs(list.scrollTop - this.pinnedTop) > 1;
     if (this.atBottom()) this.following = true;
     else if (this.pointerHeld || this.deps.now() - this.scrolledAt < intentMs) this.following = false;
-    else if (this.following && this.list.scrollHeight !== this.pinnedHeight) this.pin();
+    else if (this.following && (!moved || list.scrollHeight !== this.pinnedHeight)) this.pin();
     else this.following = false;
     // Written only when it changes: this runs at every frame of a stream, and each write is a DOM mutation.
     if (this.jump.hidden !== this.following) this.jump.hidden = this.following;
@@ -410,6 +413,7 @@ export class ChatView {
     const height = this.list.scrollHeight;
     this.list.scrollTop = height;
     this.pinnedHeight = height;
+    this.pinnedTop = this.list.scrollTop;
   }
 
   private jumpToLatest(): void {
