@@ -63,6 +63,8 @@ export class ChatManager implements vscode.Disposable {
   readonly onDidChangeRunning = this._onDidChangeRunning.event;
 
   private readonly live = new Map<string, Live>();
+  /** Chats whose History entry changed while an answer streamed: the list is redrawn when the run ends. */
+  private readonly historyPending = new Set<string>();
   private summaries = new Map<string, ChatSummary>();
   readonly sidebar: ChatSlot;
   readonly panel: ChatSlot;
@@ -182,7 +184,13 @@ export class ChatManager implements vscode.Disposable {
     const known = this.summaries.get(record.id);
     const next = summarize(record, this.untitled);
     this.summaries.set(record.id, next);
-    if (!known || known.title !== next.title || known.turnCount !== next.turnCount || known.mode !== next.mode) this._onDidChangeHistory.fire();
+    const changed = !known || known.title !== next.title || known.turnCount !== next.turnCount || known.mode !== next.mode;
+    // Not while an answer streams: the History's redraw runs in the window the chat view shares, and in the middle
+    // of a stream it held the next words back (the slowest 1 % of stream-to-screen latency). The list is redrawn
+    // with the save at the run's end.
+    if (session.isRunning) {
+      if (changed) this.historyPending.add(record.id);
+    } else if (changed || this.historyPending.delete(record.id)) this._onDidChangeHistory.fire();
   }
 
   /** Start a new chat in a slot (the chat it showed stays in the history). */

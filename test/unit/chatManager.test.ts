@@ -101,6 +101,29 @@ test('a chat is on disk while it streams (at least once a second) and complete a
   m.dispose();
 });
 
+test('the History is not redrawn while an answer streams: a new chat is listed when its first answer ends', async () => {
+  const dir = newDir();
+  const { m } = await manager(dir, new MemoryMemento());
+  const s = m.sidebar.session;
+  const redrawn: Array<{ running: boolean; titles: string[] }> = [];
+  m.onDidChangeHistory(() => redrawn.push({ running: s.isRunning, titles: m.list().map((c) => c.title) }));
+  const done = finished(m);
+  // Events 60 ms apart: the run lasts seconds, so the chat is saved (and changes its History entry) while it streams.
+  assert.equal(await s.ask({ text: 'Take your time [delay:60]' }), true);
+  let savedMidRun = false;
+  for (let i = 0; i < 40 && !savedMidRun; i++) {
+    await sleep(100);
+    savedMidRun = existsSync(join(dir, `${s.id}.json`)) && stored(dir, s.id).chat.turns[0].run.status === 'in_progress';
+  }
+  assert.ok(savedMidRun, 'saved while streaming');
+  assert.deepEqual(redrawn, [], 'no History redraw while the answer streams');
+  assert.equal(m.list()[0]?.title, 'Take your time [delay:60]', 'the list itself is current');
+  await done;
+  await m.flush();
+  assert.deepEqual(redrawn.at(-1), { running: false, titles: ['Take your time [delay:60]'] }, 'redrawn with the save at the end of the run');
+  m.dispose();
+});
+
 test('a restored chat continues the same server conversation; regenerate and edit-and-resend go back one answer', async () => {
   const dir = newDir();
   const memento = new MemoryMemento();
