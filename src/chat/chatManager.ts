@@ -263,6 +263,7 @@ export class ChatManager implements vscode.Disposable {
     }
     const done = await this.store.trash(id);
     this.summaries.delete(id);
+    this.historyPending.delete(id);
     this._onDidChangeHistory.fire();
     return done;
   }
