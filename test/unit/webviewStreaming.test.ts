@@ -24,13 +24,14 @@ const render = join(__dirname, '../../webview/render');
 let ChatView: Ctor;
 let sanitizedFragment: (doc: unknown, html: string) => unknown;
 let extendWithText: (el: unknown, oldHtml: string, newHtml: string) => boolean;
-let extensionStats: { extended: number; extendedMarkup: number; rendered: number; reused: number };
+let extensionStats: { extended: number; extendedMarkup: number; rendered: number; reused: number; plainBlocks: number };
+let blockFragment: (doc: unknown, html: string) => { childNodes: ArrayLike<{ nodeType: number; nodeName: string; textContent: string | null }> };
 let warmUpRenderers: (doc: unknown) => void;
 before(async () => {
   ({ warmUpRenderers } = await import(join(render, 'warmUp.ts')));
   ({ ChatView } = await import(join(render, 'chatView.ts')));
   ({ sanitizedFragment } = await import(join(render, 'sanitize.ts')));
-  ({ extendWithText, extensionStats } = await import(join(render, 'textExtension.ts')));
+  ({ extendWithText, extensionStats, blockFragment } = await import(join(render, 'textExtension.ts')));
 });
 
 const strings = Object.fromEntries(uiStringKeys.map((k) => [k, `«${k}»`])) as UiStrings;
@@ -291,6 +292,29 @@ describe('webview: the open block extended with text in place', () => {
     const before = el.innerHTML;
     assert.equal(extendWithText(el, oldHtml, newHtml), false);
     assert.equal(el.innerHTML, before);
+  });
+
+  it('builds a block of plain text as the sanitizer would, without it, and sanitizes anything else', () => {
+    shared ??= domWindow();
+    const doc = shared.document;
+    const shape = (frag: ReturnType<typeof blockFragment>) =>
+      JSON.stringify(Array.from(frag.childNodes, (n) => [n.nodeType, n.nodeName, n.textContent]));
+    const r = rng(11);
+    const alphabet = ['a', 'Z', ' ', '\u00e9', '\u4f8b', '\u05d0', '\u202e', '\u200b', '\u{1f600}', '*', '_', '`', '(', ')', '#', '\t', '\n', '.', '"', '>', '<', '&'];
+    const sources = ['# A heading', '### Smaller', 'Line one\nline two', '\\<b>', '&copy; and &amp;', 'a `code` span', '[link](https://example.com)', '| t |\n|---|\n| 1 |', '> quoted', '1. item'];
+    for (let i = 0; i < 300; i++) sources.push(Array.from({ length: 1 + Math.floor(r() * 40) }, () => alphabet[Math.floor(r() * alphabet.length)]).join(''));
+    let plain = 0;
+    for (const src of sources) {
+      const html = renderMarkdown(src);
+      if (html === '') continue;
+      const before = extensionStats.plainBlocks;
+      const got = blockFragment(doc, html);
+      const fast = extensionStats.plainBlocks > before;
+      plain += fast ? 1 : 0;
+      if (fast) assert.ok(!/[<&]/.test(html.replace(/^<(p|h[1-6])>/, '').replace(/<\/(p|h[1-6])>\n$/, '')), `built without the sanitizer: ${JSON.stringify(html)}`);
+      assert.equal(shape(got), shape(sanitizedFragment(doc, html) as ReturnType<typeof blockFragment>), JSON.stringify(src));
+    }
+    assert.ok(plain >= 20 && sources.length - plain >= 50, `${plain} of ${sources.length} built directly`);
   });
 
   it('takes the place of most renders while a paragraph streams', () => {

@@ -71,6 +71,8 @@ function purifierFor(doc: Document): DOMPurify {
   if (!p) {
     p = configure(createDOMPurify(win as unknown as Parameters<typeof createDOMPurify>[0]));
     if (!p.isSupported) throw new Error('sanitize: DOMPurify is not supported in this window');
+    // Once, not per call: a config passed to sanitize() is parsed (its allowlists built) at every call.
+    p.setConfig(config);
     purifiers.set(win, p);
   }
   return p;

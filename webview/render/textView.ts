@@ -5,8 +5,7 @@
  */
 import { IncrementalCode } from './codeBlock';
 import { BlockSplitter, renderMarkdown, topLevelBlocks, type MarkdownEnv, type MarkdownReferences } from './markdown';
-import { sanitizedFragment } from './sanitize';
-import { extendWithText, extensionStats } from './textExtension';
+import { blockFragment, extendWithText, extensionStats } from './textExtension';
 import { safeCut, Typewriter } from './typewriter';
 
 /** Tail markdown re-rendered per frame at most (characters); a longer tail is re-rendered every few frames. */
@@ -180,7 +179,7 @@ export class TextView {
       this.tailHtml = '';
       this.fence = null;
       extensionStats.reused++;
-    } else frag = sanitizedFragment(this.doc, html);
+    } else frag = blockFragment(this.doc, html);
     // Decorations may add siblings (a toolbar before a fence): collect the nodes after them.
     this.hooks.decorate?.(Array.from(frag.childNodes));
     const nodes = Array.from(frag.childNodes);
@@ -353,7 +352,7 @@ export class TextView {
   private showTail(html: string): void {
     if (html === this.tailHtml) return;
     if (!extendWithText(this.tailEl, this.tailHtml, html)) {
-      this.tailEl.replaceChildren(html === '' ? '' : sanitizedFragment(this.doc, html));
+      this.tailEl.replaceChildren(html === '' ? '' : blockFragment(this.doc, html));
       extensionStats.rendered++;
     }
     this.tailHtml = html;
