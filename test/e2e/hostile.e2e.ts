@@ -183,6 +183,13 @@ test('hostile content and secrets: the corpus through every channel, lying links
       await ask(chat, q);
       await waitForTurn(chat, n, 'failed', 60_000);
     }
+    // The links and the Insert button clicked above were before these questions: each is followed to its end (a
+    // layout move within a second of the Insert click was once taken for the reader, with Jump to latest shown).
+    await chat.waitForFunction(() => {
+      const list = document.querySelector('.turns')!;
+      return list.scrollHeight - list.scrollTop - list.clientHeight < 2;
+    }, undefined, { timeout: 5_000 });
+    assert.equal(await chat.locator('#jump-latest').isVisible(), false, 'no Jump to latest after the questions');
     await vs.screenshot('hostile-failed-runs');
 
     // The canary: no call, no request, no navigation; CSP violations counted from the start.

@@ -306,6 +306,31 @@ describe('webview: chat controls', () => {
     h.event('t2', { kind: 'text.delta', id: 'm2', delta: 'answer two\n\n' });
     h.frame();
     assert.equal(top, contentHeight - 300, 'its answer is followed');
+
+    // What the reader did before a question does not count after it (seen in the real VS Code: a button in the chat
+    // clicked, then a question asked within the second; the buttons under the box came back as its run ended, and the
+    // event of that layout move was taken for the reader, showing Jump to latest over an answer nobody scrolled).
+    h.event('t2', { kind: 'run.finished', status: 'completed' });
+    h.frame();
+    list.dispatchEvent(new h.window.FocusEvent('focusin', { bubbles: true }));
+    h.start('t3');
+    contentHeight += 200;
+    h.event('t3', { kind: 'text.delta', id: 'm3', delta: 'answer three\n\n' });
+    h.frame();
+    assert.equal(top, contentHeight - 300);
+    viewHeight = 240;
+    scrolled();
+    assert.equal(jump.hidden, true, 'a layout move after the question keeps following');
+    assert.equal(top, contentHeight - 240, 'at the new bottom');
+    // Nor does Jump to latest's own focus of the list: a layout move just after it keeps following.
+    (h.doc.querySelector('#question') as unknown as { focus(): void }).focus();
+    wheelUp(300);
+    assert.equal(jump.hidden, false);
+    jump.click();
+    viewHeight = 150;
+    scrolled();
+    assert.equal(jump.hidden, true, 'a layout move after Jump to latest keeps following');
+    assert.equal(top, contentHeight - 150);
   });
 
   it('a stream followed at the bottom does not touch the Jump to latest button (no DOM write every frame)', async () => {

@@ -193,7 +193,7 @@ export class ChatView {
         if (!this.strings || this.turns.has(m.turn.id)) break;
         const view = this.addTurn(m.turn);
         // A question asked from anywhere (the box, the palette, the editor): the reader wants its answer in view.
-        this.following = true;
+        this.follow();
         this.jump.hidden = true;
         if (view.status === 'in_progress') this.runningTurnId = m.turn.id;
         this.renderRunning();
@@ -341,7 +341,7 @@ export class ChatView {
     this.question.value = '';
     this.cancelEdit();
     // Asking is a sign the reader wants to see the answer: follow it.
-    this.following = true;
+    this.follow();
   }
 
   /** Put the last question in the box to edit and resend it. */
@@ -417,10 +417,20 @@ export class ChatView {
   }
 
   private jumpToLatest(): void {
-    this.following = true;
+    this.list.focus();
+    this.follow();
     this.pin();
     this.jump.hidden = true;
-    this.list.focus();
+  }
+
+  /**
+   * Follow the output from now on. What the reader did before (a wheel, a key, a control clicked or focused in the
+   * chat, Jump to latest's own focus of the list) no longer counts: within its second, a layout move after a question
+   * was taken for the reader scrolling away.
+   */
+  private follow(): void {
+    this.following = true;
+    this.scrolledAt = -Infinity;
   }
 
   private requestFrame(): void {
