@@ -35,7 +35,8 @@ const plainBlock = /^<(p|h[1-6])>([^<&]*)<\/\1>\n$/;
 
 /**
  * Counts, for tests and benchmarks: the times the open block was extended in place with text, inline markup or list
- * items, rendered afresh, and taken over whole as a finished block (textView.ts).
+ * items, rendered afresh, and taken over whole as a finished block (textView.ts); and blocks of plain text built
+ * without the sanitizer (blockFragment).
  */
 export const extensionStats = { extended: 0, extendedMarkup: 0, extendedItems: 0, rendered: 0, reused: 0, plainBlocks: 0 };
 
