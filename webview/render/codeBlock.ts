@@ -5,7 +5,7 @@
 import type { CodeItem, WithheldInfo } from '../../src/shared/transcript';
 import type { CodeAction, UiStrings } from '../../src/shared/protocol';
 import { createCodeActions, type CodeActionsBar } from './codeActions';
-import { highlightToHtml, nextLineChunk, resolveLanguage } from './highlight';
+import { highlightClass, highlightToHtml, nextLineChunk, resolveLanguage } from './highlight';
 import { isolated } from './isolate';
 import { OutputsView } from './outputs';
 import { type WithheldContext, WithheldNotice } from './withheldView';
@@ -41,7 +41,7 @@ export class IncrementalCode {
     className: string,
   ) {
     this.lang = resolveLanguage(language);
-    this.className = `${className ? `${className} ` : ''}hljs${this.lang ? ` language-${this.lang}` : ''}`;
+    this.className = `${className ? `${className} ` : ''}${highlightClass(this.lang)}`;
     this.el = doc.createElement('code');
     this.el.className = `${this.className} code-live`;
     this.tail = doc.createTextNode('');

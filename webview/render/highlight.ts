@@ -47,6 +47,11 @@ export function resolveLanguage(lang: string | undefined): string | undefined {
  * Highlighted HTML for `code`, or the escaped code when the language is unknown. Always safe to put in innerHTML.
  * Bidi controls, ANSI escapes, NUL and other control characters are shown as marks (`⟨ESC⟩`), never raw.
  */
+/** The class of a code element highlighted as `lang` (a name resolveLanguage gave, or none). */
+export function highlightClass(lang: string | undefined): string {
+  return lang ? `hljs language-${lang}` : 'hljs';
+}
+
 export function highlightToHtml(code: string, lang: string | undefined): string {
   return markControls(highlightRaw(visibleControls(code), lang));
 }

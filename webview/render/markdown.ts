@@ -5,7 +5,7 @@
  */
 import MarkdownIt, { type MarkdownIt as MarkdownItInstance, type Token } from 'markdown-it';
 import { visibleControls } from '../../src/shared/safeText';
-import { escapeHtml, highlightToHtml, resolveLanguage } from './highlight';
+import { escapeHtml, highlightClass, highlightToHtml, resolveLanguage } from './highlight';
 
 const safeLink = /^(https?:\/\/|mailto:)/i;
 
@@ -16,6 +16,12 @@ export function isSafeHref(href: string): boolean {
   return safeLink.test(clean);
 }
 
+/** How a code fence renders around its highlighted code (the streaming view compares its code with this). */
+export function fenceHtmlOpen(codeClass: string): string {
+  return `<pre class="md-code"><code class="${codeClass}">`;
+}
+export const fenceHtmlClose = '</code></pre>';
+
 function createMarkdown(): MarkdownItInstance {
   const md = new MarkdownIt({
     html: false,
@@ -24,8 +30,7 @@ function createMarkdown(): MarkdownItInstance {
     breaks: false,
     highlight: (code, lang) => {
       const name = resolveLanguage(lang);
-      const cls = name ? ` class="hljs language-${name}"` : ' class="hljs"';
-      return `<pre class="md-code"><code${cls}>${highlightToHtml(code, name)}</code></pre>`;
+      return `${fenceHtmlOpen(highlightClass(name))}${highlightToHtml(code, name)}${fenceHtmlClose}`;
     },
   });
   // `sandbox:` links are parsed as links only so that the rule below can unwrap them (never inside code).

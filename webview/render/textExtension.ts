@@ -157,9 +157,7 @@ function inlineFragment(doc: Document, target: Element, added: string): Document
   const frag = sanitizedFragment(doc, added);
   const walker = doc.createTreeWalker(frag, 1 /* NodeFilter.SHOW_ELEMENT */);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!inlineElements.has((n as Element).tagName)) return undefined;
-  const box = doc.createElement('div');
-  box.append(frag.cloneNode(true));
-  return box.innerHTML === added ? frag : undefined;
+  return serializesTo(doc, frag, added) ? frag : undefined;
 }
 
 /**
@@ -174,7 +172,12 @@ function listItemsFragment(doc: Document, target: Element, added: string): Docum
     const item = n.nodeType === 1 && (n as Element).tagName === 'LI';
     if (!item && !(n.nodeType === 3 && (n as Text).data.trim() === '')) return undefined;
   }
+  return serializesTo(doc, frag, added) ? frag : undefined;
+}
+
+/** Whether the sanitized `frag` is exactly `html` again: the sanitizer changed nothing, and nothing was left open. */
+function serializesTo(doc: Document, frag: DocumentFragment, html: string): boolean {
   const box = doc.createElement('div');
   box.append(frag.cloneNode(true));
-  return box.innerHTML === added ? frag : undefined;
+  return box.innerHTML === html;
 }

@@ -4,7 +4,7 @@
  * in the tail is highlighted line by line instead of being re-parsed each frame.
  */
 import { IncrementalCode } from './codeBlock';
-import { BlockSplitter, renderMarkdown, topLevelBlocks, type MarkdownEnv, type MarkdownReferences } from './markdown';
+import { BlockSplitter, fenceHtmlClose, fenceHtmlOpen, renderMarkdown, topLevelBlocks, type MarkdownEnv, type MarkdownReferences } from './markdown';
 import { blockFragment, extendWithText, extensionStats } from './textExtension';
 import { safeCut, Typewriter } from './typewriter';
 
@@ -195,8 +195,8 @@ export class TextView {
   private settleFence(src: string, start: number, html: string): boolean {
     const fence = this.fence;
     if (!fence || start < 0 || fence.start < start || fence.start > start + src.length) return false;
-    const open = `<pre class="md-code"><code class="${fence.view.finalClassName}">`;
-    const close = '</code></pre>\n';
+    const open = fenceHtmlOpen(fence.view.finalClassName);
+    const close = `${fenceHtmlClose}\n`;
     if (!html.startsWith(open) || !html.endsWith(close)) return false;
     // The code: the fence's body up to its closing line (a mistake here only makes the comparison fail).
     const body = src.slice(fence.start - start);

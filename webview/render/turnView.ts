@@ -12,7 +12,7 @@ import { itemById, itemCount, reduce, type RunTranscript, type TranscriptItem } 
 import { createButton } from '../ui/toolkit';
 import { CodeView } from './codeBlock';
 import { createCodeActions } from './codeActions';
-import { highlightToHtml, resolveLanguage } from './highlight';
+import { highlightClass, highlightToHtml, resolveLanguage } from './highlight';
 import { isolated } from './isolate';
 import { visibleControls } from '../../src/shared/safeText';
 import { sanitizedFragment } from './sanitize';
@@ -92,7 +92,7 @@ export class TurnView {
       pre.className = 'turn-context-code';
       const code = doc.createElement('code');
       const lang = resolveLanguage(c.language);
-      code.className = `hljs${lang ? ` language-${lang}` : ''}`;
+      code.className = highlightClass(lang);
       code.append(sanitizedFragment(doc, highlightToHtml(c.code, lang)));
       pre.append(code);
       ctxEl.append(where, pre);

@@ -7,7 +7,7 @@
 import type { UiStrings } from '../../src/shared/protocol';
 import type { WithheldInfo, WithheldItem } from '../../src/shared/transcript';
 import { createButton, setButtonDisabled } from '../ui/toolkit';
-import { highlightToHtml, resolveLanguage } from './highlight';
+import { highlightClass, highlightToHtml, resolveLanguage } from './highlight';
 import { sanitizedFragment } from './sanitize';
 
 /** `{0}`, `{1}` … in a localized template. */
@@ -99,7 +99,7 @@ export class WithheldView {
       pre.className = 'md-code withheld-code';
       const code = doc.createElement('code');
       const lang = resolveLanguage(String(item.language));
-      code.className = `hljs${lang ? ` language-${lang}` : ''}`;
+      code.className = highlightClass(lang);
       code.append(sanitizedFragment(doc, highlightToHtml(item.code, lang)));
       pre.append(code);
       this.el.querySelector('pre.withheld-code')?.remove();
